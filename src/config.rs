@@ -1,0 +1,173 @@
+//! Settings: parsed once from CLI flags and the environment, then passed in.
+//!
+//! Flag and variable names are part of the public contract (deployment
+//! scripts rely on them); defaults work on a developer machine.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Default database when `DATABASE_URL` is not set.
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/pulse";
+
+/// Pulse: a self-hosted real-time CRM server.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "pulse", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// What to do; `serve` when no subcommand is given.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Start the HTTP server, the WebSocket stream and the browser app (default).
+    Serve,
+    /// Create the database if needed, apply pending migrations, and exit.
+    Migrate,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Everything the server needs to run. Secrets (database and Redis URLs)
+/// are never logged: `Debug` prints them redacted.
+#[derive(Clone, clap::Args)]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "PULSE_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub listen: SocketAddr,
+
+    /// PostgreSQL URL. The database is created if it does not exist.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    /// Redis URL. Without it Pulse runs as a single node with an in-process bus.
+    #[arg(long, env = "REDIS_URL", global = true)]
+    pub redis_url: Option<String>,
+
+    /// The origin browsers use to reach Pulse (scheme://host[:port]). The
+    /// WebSocket and CSRF origin allowlists derive from it. Defaults to
+    /// http://<listen address>.
+    #[arg(long, env = "PULSE_PUBLIC_ORIGIN", global = true)]
+    pub public_origin: Option<String>,
+
+    /// Log format.
+    #[arg(
+        long,
+        env = "PULSE_LOG_FORMAT",
+        value_enum,
+        default_value = "pretty",
+        global = true
+    )]
+    pub log_format: LogFormat,
+
+    /// Maximum PostgreSQL connections in the pool.
+    #[arg(long, env = "PULSE_DB_POOL_SIZE", default_value_t = 16, global = true)]
+    pub db_pool_size: usize,
+
+    /// Idle expiry of browser sessions, in minutes.
+    #[arg(long, env = "PULSE_SESSION_IDLE_MINUTES", default_value_t = 60 * 24 * 7, global = true)]
+    pub session_idle_minutes: i64,
+
+    /// Absolute expiry of browser sessions, in hours.
+    #[arg(long, env = "PULSE_SESSION_ABSOLUTE_HOURS", default_value_t = 24 * 30, global = true)]
+    pub session_absolute_hours: i64,
+
+    /// Password hashes computed at once; more wait their turn.
+    #[arg(
+        long,
+        env = "PULSE_MAX_CONCURRENT_HASHES",
+        default_value_t = 4,
+        global = true
+    )]
+    pub max_concurrent_hashes: usize,
+
+    /// Requests per minute allowed per API token, per user and per IP.
+    #[arg(
+        long,
+        env = "PULSE_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 600,
+        global = true
+    )]
+    pub rate_limit_per_minute: u32,
+
+    /// Failed logins per IP in 15 minutes before that IP is throttled.
+    #[arg(
+        long,
+        env = "PULSE_LOGIN_IP_CEILING",
+        default_value_t = 100,
+        global = true
+    )]
+    pub login_ip_ceiling: i64,
+
+    /// Seconds given to in-flight requests at shutdown.
+    #[arg(
+        long,
+        env = "PULSE_SHUTDOWN_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub shutdown_timeout_secs: u64,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "PULSE_WORKERS", global = true)]
+    pub workers: Option<usize>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("redis_url", &self.redis_url.as_deref().map(redact_url))
+            .field("public_origin", &self.public_origin)
+            .field("log_format", &self.log_format)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Settings {
+    /// Settings for tests and embedding: defaults with the given database.
+    pub fn for_database(database_url: &str) -> Self {
+        let mut s = Cli::parse_from(["pulse"]).settings;
+        s.database_url = database_url.to_owned();
+        s.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        s
+    }
+
+    pub fn session_idle(&self) -> Duration {
+        Duration::from_secs(self.session_idle_minutes.max(1) as u64 * 60)
+    }
+
+    pub fn session_absolute(&self) -> Duration {
+        Duration::from_secs(self.session_absolute_hours.max(1) as u64 * 3600)
+    }
+}
+
+/// A URL with its password replaced by `***`, for logs and error messages.
+pub fn redact_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            u.to_string()
+        }
+        Err(_) => "<unparseable url>".to_owned(),
+    }
+}

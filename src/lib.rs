@@ -1,0 +1,17 @@
+//! Pulse: a self-hosted real-time CRM server.
+//!
+//! `startup` builds the application and holds the route table; `routes`
+//! are thin HTTP handlers; `accounts` and friends hold the domain logic;
+//! `db` is the only layer with SQL; workspace actors live in the
+//! `pulse-actors` crate.
+
+pub mod accounts;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

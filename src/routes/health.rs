@@ -1,0 +1,77 @@
+//! `/healthz` (process alive), `/readyz` (database reachable, migrations
+//! applied) and `/metrics` (Prometheus text).
+
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+
+use crate::db;
+use crate::state::AppState;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Readiness {
+    pub status: &'static str,
+    pub database: &'static str,
+    pub schema_version: Option<i32>,
+    pub expected_schema_version: i32,
+}
+
+/// The process is alive.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Health)))]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+/// The database answers and every migration is applied.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let expected = db::latest_version();
+    let version = match state.pool.get().await {
+        Ok(client) => db::applied_version(&client).await.ok().flatten(),
+        Err(_) => None,
+    };
+    let ready = version == Some(expected);
+    let body = Readiness {
+        status: if ready { "ready" } else { "not_ready" },
+        database: if version.is_some() {
+            "reachable"
+        } else {
+            "unreachable"
+        },
+        schema_version: version,
+        expected_schema_version: expected,
+    };
+    if ready {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+/// Prometheus metrics.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, content_type = "text/plain", body = String)))]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let mut text = state.metrics.render();
+    let status = state.pool.status();
+    text.push_str("# HELP pulse_db_pool_connections Database pool connections by state.\n# TYPE pulse_db_pool_connections gauge\n");
+    text.push_str(&format!(
+        "pulse_db_pool_connections{{state=\"size\"}} {}\n",
+        status.size
+    ));
+    text.push_str(&format!(
+        "pulse_db_pool_connections{{state=\"available\"}} {}\n",
+        status.available
+    ));
+    text.push_str(&format!(
+        "pulse_db_pool_connections{{state=\"max\"}} {}\n",
+        status.max_size
+    ));
+    text.push_str(&format!("pulse_db_pool_waiting {}\n", status.waiting));
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(text)
+}

@@ -1,0 +1,8 @@
+//! HTTP handlers, grouped by resource. Each handler is thin: parse,
+//! authorize by type, one call, map the reply. The route table lives in
+//! `startup.rs`.
+
+pub mod auth;
+pub mod health;
+pub mod me;
+pub mod validate;

@@ -1,0 +1,141 @@
+//! Building the application: database, shared services, and the one route
+//! table. `Application::build` binds the listener (port 0 in tests) so the
+//! caller learns the real port before serving.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+
+use crate::auth::password::Hasher;
+use crate::config::Settings;
+use crate::db::{self, DbSetupError};
+use crate::http::metrics::Metrics;
+use crate::http::rate_limit::RateLimiter;
+use crate::http::security::OriginAllowlist;
+use crate::http::{self, extract};
+use crate::routes;
+use crate::state::AppState;
+
+/// Why Pulse could not start. Each message tells the operator what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] DbSetupError),
+    #[error("could not listen on {addr}: {cause}")]
+    Bind { addr: String, cause: std::io::Error },
+    #[error("could not connect to Redis at {url}: {cause}\nStart Redis or unset REDIS_URL to run as a single node.")]
+    Redis { url: String, cause: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let pool = db::prepare(&settings.database_url, settings.db_pool_size).await?;
+        let listener = TcpListener::bind(settings.listen).map_err(|cause| StartupError::Bind {
+            addr: settings.listen.to_string(),
+            cause,
+        })?;
+        let addr = listener.local_addr().map_err(|cause| StartupError::Bind {
+            addr: settings.listen.to_string(),
+            cause,
+        })?;
+        let origins = OriginAllowlist::new(settings.public_origin.as_deref(), addr);
+        let limiter = match &settings.redis_url {
+            Some(url) => {
+                let redacted = crate::config::redact_url(url);
+                let client =
+                    redis::Client::open(url.as_str()).map_err(|e| StartupError::Redis {
+                        url: redacted.clone(),
+                        cause: e.to_string(),
+                    })?;
+                let conn = redis::aio::ConnectionManager::new(client)
+                    .await
+                    .map_err(|e| StartupError::Redis {
+                        url: redacted,
+                        cause: e.to_string(),
+                    })?;
+                RateLimiter::redis(settings.rate_limit_per_minute, conn)
+            }
+            None => RateLimiter::local(settings.rate_limit_per_minute),
+        };
+        let hasher = Hasher::new(settings.max_concurrent_hashes)
+            .map_err(|e| StartupError::Other(e.to_string()))?;
+        let shutdown_timeout = settings.shutdown_timeout_secs;
+        let workers = settings.workers;
+        let state = web::Data::new(AppState {
+            pool,
+            settings: Arc::new(settings),
+            origins,
+            hasher,
+            limiter,
+            metrics: Metrics::default(),
+        });
+        tracing::info!(%addr, redis = state.settings.redis_url.is_some(), "pulse listening");
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(extract::json_config())
+                .app_data(extract::query_config())
+                .app_data(extract::path_config())
+                .app_data(web::PayloadConfig::new(http::JSON_LIMIT))
+                .configure(route_table)
+                .default_service(web::to(extract::not_found))
+                .wrap(from_fn(http::rate_limit::limit))
+                .wrap(http::security::headers())
+                .wrap(from_fn(http::metrics::record))
+                .wrap(from_fn(http::request_id::assign))
+        })
+        .shutdown_timeout(shutdown_timeout)
+        .client_request_timeout(Duration::from_secs(10))
+        .listen(listener)
+        .map_err(|cause| StartupError::Bind {
+            addr: addr.to_string(),
+            cause,
+        })?;
+        if let Some(w) = workers {
+            server = server.workers(w.max(1));
+        }
+        Ok(Self {
+            port: addr.port(),
+            server: server.run(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT/SIGTERM, then drains in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The one route table.
+pub fn route_table(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(routes::health::healthz))
+        .route("/readyz", web::get().to(routes::health::readyz))
+        .route("/metrics", web::get().to(routes::health::metrics))
+        .service(
+            web::scope("/api/v1")
+                .route("/auth/signup", web::post().to(routes::auth::signup))
+                .route("/auth/login", web::post().to(routes::auth::login))
+                .route("/auth/logout", web::post().to(routes::auth::logout))
+                .route("/me", web::get().to(routes::me::get_me))
+                .route(
+                    "/me/active-workspace",
+                    web::post().to(routes::me::set_active_workspace),
+                ),
+        );
+}
