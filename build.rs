@@ -8,8 +8,7 @@ fn main() {
     println!("cargo:rerun-if-changed=migrations");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
     let mut found: Vec<(u32, String, String)> = Vec::new();
-    let entries =
-        std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()));
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()));
     for entry in entries.flatten() {
         let path = entry.path();
         let Some(file) = path.file_name().and_then(|f| f.to_str()) else {
@@ -21,25 +20,16 @@ fn main() {
         let Some((version, name)) = stem.strip_prefix('V').and_then(|s| s.split_once("__")) else {
             panic!("migration file {file} is not named V{{n}}__{{what}}.sql");
         };
-        let version: u32 = version
-            .parse()
-            .unwrap_or_else(|_| panic!("bad version in {file}"));
+        let version: u32 = version.parse().unwrap_or_else(|_| panic!("bad version in {file}"));
         found.push((version, name.to_owned(), path.display().to_string()));
     }
     found.sort();
     for pair in found.windows(2) {
-        assert!(
-            pair[0].0 != pair[1].0,
-            "two migrations share version {}",
-            pair[0].0
-        );
+        assert!(pair[0].0 != pair[1].0, "two migrations share version {}", pair[0].0);
     }
     let mut out = String::from("&[\n");
     for (version, name, path) in &found {
-        let _ = writeln!(
-            out,
-            "    Migration {{ version: {version}, name: {name:?}, sql: include_str!({path:?}) }},"
-        );
+        let _ = writeln!(out, "    Migration {{ version: {version}, name: {name:?}, sql: include_str!({path:?}) }},");
     }
     out.push(']');
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("migrations.rs");

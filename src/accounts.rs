@@ -41,34 +41,19 @@ fn check_password(checks: &mut Checks, password: &str) {
     checks.check(
         password.chars().count() >= password::MIN_LEN && password.len() <= password::MAX_LEN,
         "password",
-        &format!(
-            "must be at least {} characters (at most {} bytes)",
-            password::MIN_LEN,
-            password::MAX_LEN
-        ),
+        &format!("must be at least {} characters (at most {} bytes)", password::MIN_LEN, password::MAX_LEN),
     );
 }
 
 /// Creates a user, their first workspace (as owner) and a session.
-pub async fn signup(
-    state: &AppState,
-    input: Signup<'_>,
-    from: &Origin,
-) -> Result<SignedUp, ApiError> {
+pub async fn signup(state: &AppState, input: Signup<'_>, from: &Origin) -> Result<SignedUp, ApiError> {
     let email = input.email.trim();
     let mut checks = Checks::new();
-    checks
-        .email("email", email)
-        .text("name", input.name, 200)
-        .text("workspace_name", input.workspace_name, 200);
+    checks.email("email", email).text("name", input.name, 200).text("workspace_name", input.workspace_name, 200);
     check_password(&mut checks, input.password);
     checks.finish()?;
 
-    let hash = state
-        .hasher
-        .hash(input.password.to_owned())
-        .await
-        .map_err(ApiError::internal)?;
+    let hash = state.hasher.hash(input.password.to_owned()).await.map_err(ApiError::internal)?;
     let user_id = Uuid::now_v7();
     let workspace_id = Uuid::now_v7();
     let mut client = state.db().await?;
@@ -83,16 +68,10 @@ pub async fn signup(
     members::insert_membership(&tx, workspace_id, user_id, "owner").await?;
     let session = create_session(&tx, state, user_id, Some(workspace_id), from).await?;
     let actor = Some(Actor::User(user_id));
+    insert_audit(&tx, &AuditEntry::new(Some(workspace_id), actor, "auth.signup").target("user", user_id), from).await?;
     insert_audit(
         &tx,
-        &AuditEntry::new(Some(workspace_id), actor, "auth.signup").target("user", user_id),
-        from,
-    )
-    .await?;
-    insert_audit(
-        &tx,
-        &AuditEntry::new(Some(workspace_id), actor, "workspace.created")
-            .target("workspace", workspace_id),
+        &AuditEntry::new(Some(workspace_id), actor, "workspace.created").target("workspace", workspace_id),
         from,
     )
     .await?;
@@ -108,11 +87,7 @@ pub async fn signup(
         name: input.workspace_name.trim().to_owned(),
         currency: "USD".into(),
     };
-    Ok(SignedUp {
-        user,
-        workspace,
-        session,
-    })
+    Ok(SignedUp { user, workspace, session })
 }
 
 async fn create_session(
@@ -124,8 +99,7 @@ async fn create_session(
 ) -> Result<IssuedSession, ApiError> {
     let token = secrets::random_secret();
     let csrf_token = secrets::random_secret();
-    let absolute = chrono::Duration::from_std(state.settings.session_absolute())
-        .map_err(ApiError::internal)?;
+    let absolute = chrono::Duration::from_std(state.settings.session_absolute()).map_err(ApiError::internal)?;
     let hash = secrets::hash(&token);
     sessions::insert_session(
         c,
@@ -169,11 +143,7 @@ pub async fn login(
     let (account_failures, ip_failures, account_wait, ip_wait) =
         login_failures::select_recent_failures(&client, email, &ip).await?;
     if account_failures >= ACCOUNT_FAILURE_LIMIT || ip_failures >= state.settings.login_ip_ceiling {
-        let wait = if account_failures >= ACCOUNT_FAILURE_LIMIT {
-            account_wait
-        } else {
-            ip_wait
-        };
+        let wait = if account_failures >= ACCOUNT_FAILURE_LIMIT { account_wait } else { ip_wait };
         return Err(ApiError::TooManyRequests {
             retry_after: wait.max(1) as u64,
             detail: "too many failed logins; wait before trying again".into(),
@@ -182,16 +152,12 @@ pub async fn login(
     let user = users::select_user_by_email(&client, email).await?;
     let ok = state
         .hasher
-        .verify(
-            password.to_owned(),
-            user.as_ref().map(|u| u.password_hash.clone()),
-        )
+        .verify(password.to_owned(), user.as_ref().map(|u| u.password_hash.clone()))
         .await
         .map_err(ApiError::internal)?;
     let Some(user) = user.filter(|_| ok) else {
         login_failures::insert_failure(&client, email, &ip).await?;
-        let entry = AuditEntry::new(None, None, "auth.login_failed")
-            .details(serde_json::json!({ "email": email }));
+        let entry = AuditEntry::new(None, None, "auth.login_failed").details(serde_json::json!({ "email": email }));
         insert_audit(&client, &entry, from).await?;
         return Err(ApiError::InvalidCredentials);
     };
@@ -200,30 +166,15 @@ pub async fn login(
     let tx = client.transaction().await?;
     login_failures::delete_failures(&tx, email).await?;
     let memberships = members::select_memberships_of_user(&tx, user.id).await?;
-    let active = memberships
-        .iter()
-        .find(|m| m.status == "active")
-        .map(|m| m.workspace_id);
+    let active = memberships.iter().find(|m| m.status == "active").map(|m| m.workspace_id);
     if let Some(prev) = previous {
-        if let Some(old) =
-            sessions::select_session_auth(&tx, &secrets::hash(prev), f64::MAX).await?
-        {
-            sessions::revoke_session(&tx, old.id).await?;
-        }
+        sessions::revoke_session_by_token(&tx, &secrets::hash(prev), user.id).await?;
     }
     let session = create_session(&tx, state, user.id, active, from).await?;
-    insert_audit(
-        &tx,
-        &AuditEntry::new(active, Some(Actor::User(user.id)), "auth.login").target("user", user.id),
-        from,
-    )
-    .await?;
+    insert_audit(&tx, &AuditEntry::new(active, Some(Actor::User(user.id)), "auth.login").target("user", user.id), from)
+        .await?;
     tx.commit().await?;
-    Ok(LoggedIn {
-        user,
-        active_workspace_id: active,
-        session,
-    })
+    Ok(LoggedIn { user, active_workspace_id: active, session })
 }
 
 /// Ends a session.
@@ -239,8 +190,7 @@ pub async fn logout(
     sessions::revoke_session(&tx, session_id).await?;
     insert_audit(
         &tx,
-        &AuditEntry::new(workspace, Some(Actor::User(user_id)), "auth.logout")
-            .target("user", user_id),
+        &AuditEntry::new(workspace, Some(Actor::User(user_id)), "auth.logout").target("user", user_id),
         from,
     )
     .await?;
@@ -264,12 +214,8 @@ pub async fn set_active_workspace(
         _ => return Err(ApiError::NotFound("workspace")),
     }
     sessions::update_active_workspace(&tx, session_id, workspace_id).await?;
-    let entry = AuditEntry::new(
-        Some(workspace_id),
-        Some(Actor::User(user_id)),
-        "auth.workspace_switched",
-    )
-    .target("workspace", workspace_id);
+    let entry = AuditEntry::new(Some(workspace_id), Some(Actor::User(user_id)), "auth.workspace_switched")
+        .target("workspace", workspace_id);
     insert_audit(&tx, &entry, from).await?;
     tx.commit().await?;
     Ok(())
@@ -278,9 +224,7 @@ pub async fn set_active_workspace(
 /// The session cookie: HttpOnly, SameSite=Lax, Secure over TLS.
 pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
     let secure = state.origins.primary().starts_with("https://");
-    let max_age = actix_web::cookie::time::Duration::seconds(
-        state.settings.session_absolute().as_secs() as i64,
-    );
+    let max_age = actix_web::cookie::time::Duration::seconds(state.settings.session_absolute().as_secs() as i64);
     Cookie::build(SESSION_COOKIE, token)
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -292,11 +236,7 @@ pub fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
 
 /// A cookie that clears the session cookie.
 pub fn cleared_cookie() -> Cookie<'static> {
-    let mut c = Cookie::build(SESSION_COOKIE, "")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .path("/")
-        .finish();
+    let mut c = Cookie::build(SESSION_COOKIE, "").http_only(true).same_site(SameSite::Lax).path("/").finish();
     c.make_removal();
     c
 }

@@ -44,12 +44,7 @@ pub enum LogFormat {
 #[derive(Clone, clap::Args)]
 pub struct Settings {
     /// Address to listen on.
-    #[arg(
-        long,
-        env = "PULSE_LISTEN",
-        default_value = "127.0.0.1:8080",
-        global = true
-    )]
+    #[arg(long, env = "PULSE_LISTEN", default_value = "127.0.0.1:8080", global = true)]
     pub listen: SocketAddr,
 
     /// PostgreSQL URL. The database is created if it does not exist.
@@ -67,13 +62,7 @@ pub struct Settings {
     pub public_origin: Option<String>,
 
     /// Log format.
-    #[arg(
-        long,
-        env = "PULSE_LOG_FORMAT",
-        value_enum,
-        default_value = "pretty",
-        global = true
-    )]
+    #[arg(long, env = "PULSE_LOG_FORMAT", value_enum, default_value = "pretty", global = true)]
     pub log_format: LogFormat,
 
     /// Maximum PostgreSQL connections in the pool.
@@ -89,39 +78,19 @@ pub struct Settings {
     pub session_absolute_hours: i64,
 
     /// Password hashes computed at once; more wait their turn.
-    #[arg(
-        long,
-        env = "PULSE_MAX_CONCURRENT_HASHES",
-        default_value_t = 4,
-        global = true
-    )]
+    #[arg(long, env = "PULSE_MAX_CONCURRENT_HASHES", default_value_t = 4, global = true)]
     pub max_concurrent_hashes: usize,
 
     /// Requests per minute allowed per API token, per user and per IP.
-    #[arg(
-        long,
-        env = "PULSE_RATE_LIMIT_PER_MINUTE",
-        default_value_t = 600,
-        global = true
-    )]
+    #[arg(long, env = "PULSE_RATE_LIMIT_PER_MINUTE", default_value_t = 600, global = true)]
     pub rate_limit_per_minute: u32,
 
     /// Failed logins per IP in 15 minutes before that IP is throttled.
-    #[arg(
-        long,
-        env = "PULSE_LOGIN_IP_CEILING",
-        default_value_t = 100,
-        global = true
-    )]
+    #[arg(long, env = "PULSE_LOGIN_IP_CEILING", default_value_t = 100, global = true)]
     pub login_ip_ceiling: i64,
 
     /// Seconds given to in-flight requests at shutdown.
-    #[arg(
-        long,
-        env = "PULSE_SHUTDOWN_TIMEOUT_SECS",
-        default_value_t = 30,
-        global = true
-    )]
+    #[arg(long, env = "PULSE_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30, global = true)]
     pub shutdown_timeout_secs: u64,
 
     /// HTTP worker threads (default: one per core).

@@ -21,10 +21,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self { field: field.into(), message: message.into() }
     }
 }
 
@@ -49,10 +46,7 @@ pub struct Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{detail}")]
-    Validation {
-        detail: String,
-        errors: Vec<FieldError>,
-    },
+    Validation { detail: String, errors: Vec<FieldError> },
     #[error("{detail}")]
     BadRequest { code: &'static str, detail: String },
     #[error("authentication required")]
@@ -89,10 +83,7 @@ impl ApiError {
     /// A single-field validation failure.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
-        ApiError::Validation {
-            detail: format!("{field}: {message}"),
-            errors: vec![FieldError::new(field, message)],
-        }
+        ApiError::Validation { detail: format!("{field}: {message}"), errors: vec![FieldError::new(field, message)] }
     }
 
     /// Wraps any error as an opaque internal error (logged, not shown).
@@ -150,9 +141,7 @@ impl ResponseError for ApiError {
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest { .. } | ApiError::BadIfMatch => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) | ApiError::InsufficientScope(_) | ApiError::Csrf(_) => {
-                StatusCode::FORBIDDEN
-            }
+            ApiError::Forbidden(_) | ApiError::InsufficientScope(_) | ApiError::Csrf(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::VersionMismatch { .. } => StatusCode::PRECONDITION_FAILED,

@@ -42,35 +42,24 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let pool = db::prepare(&settings.database_url, settings.db_pool_size).await?;
-        let listener = TcpListener::bind(settings.listen).map_err(|cause| StartupError::Bind {
-            addr: settings.listen.to_string(),
-            cause,
-        })?;
-        let addr = listener.local_addr().map_err(|cause| StartupError::Bind {
-            addr: settings.listen.to_string(),
-            cause,
-        })?;
+        let listener = TcpListener::bind(settings.listen)
+            .map_err(|cause| StartupError::Bind { addr: settings.listen.to_string(), cause })?;
+        let addr =
+            listener.local_addr().map_err(|cause| StartupError::Bind { addr: settings.listen.to_string(), cause })?;
         let origins = OriginAllowlist::new(settings.public_origin.as_deref(), addr);
         let limiter = match &settings.redis_url {
             Some(url) => {
                 let redacted = crate::config::redact_url(url);
-                let client =
-                    redis::Client::open(url.as_str()).map_err(|e| StartupError::Redis {
-                        url: redacted.clone(),
-                        cause: e.to_string(),
-                    })?;
+                let client = redis::Client::open(url.as_str())
+                    .map_err(|e| StartupError::Redis { url: redacted.clone(), cause: e.to_string() })?;
                 let conn = redis::aio::ConnectionManager::new(client)
                     .await
-                    .map_err(|e| StartupError::Redis {
-                        url: redacted,
-                        cause: e.to_string(),
-                    })?;
+                    .map_err(|e| StartupError::Redis { url: redacted, cause: e.to_string() })?;
                 RateLimiter::redis(settings.rate_limit_per_minute, conn)
             }
             None => RateLimiter::local(settings.rate_limit_per_minute),
         };
-        let hasher = Hasher::new(settings.max_concurrent_hashes)
-            .map_err(|e| StartupError::Other(e.to_string()))?;
+        let hasher = Hasher::new(settings.max_concurrent_hashes).map_err(|e| StartupError::Other(e.to_string()))?;
         let shutdown_timeout = settings.shutdown_timeout_secs;
         let workers = settings.workers;
         let state = web::Data::new(AppState {
@@ -99,17 +88,11 @@ impl Application {
         .shutdown_timeout(shutdown_timeout)
         .client_request_timeout(Duration::from_secs(10))
         .listen(listener)
-        .map_err(|cause| StartupError::Bind {
-            addr: addr.to_string(),
-            cause,
-        })?;
+        .map_err(|cause| StartupError::Bind { addr: addr.to_string(), cause })?;
         if let Some(w) = workers {
             server = server.workers(w.max(1));
         }
-        Ok(Self {
-            port: addr.port(),
-            server: server.run(),
-        })
+        Ok(Self { port: addr.port(), server: server.run() })
     }
 
     pub fn port(&self) -> u16 {
@@ -133,9 +116,6 @@ pub fn route_table(cfg: &mut web::ServiceConfig) {
                 .route("/auth/login", web::post().to(routes::auth::login))
                 .route("/auth/logout", web::post().to(routes::auth::logout))
                 .route("/me", web::get().to(routes::me::get_me))
-                .route(
-                    "/me/active-workspace",
-                    web::post().to(routes::me::set_active_workspace),
-                ),
+                .route("/me/active-workspace", web::post().to(routes::me::set_active_workspace)),
         );
 }

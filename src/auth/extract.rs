@@ -91,9 +91,7 @@ pub fn bearer(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
         Some(v) => {
             let v = v.to_str().map_err(|_| ApiError::Unauthenticated)?;
             match v.split_once(' ') {
-                Some((scheme, token))
-                    if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-                {
+                Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
                     Ok(Some(token.trim()))
                 }
                 _ => Err(ApiError::Unauthenticated),
@@ -110,18 +108,12 @@ async fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
     let resolved = if let Some(token) = bearer(req)? {
         let client = state.db().await?;
         let hash = secrets::hash(token);
-        let row = db::tokens::select_token_by_hash(&client, &hash)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
+        let row = db::tokens::select_token_by_hash(&client, &hash).await?.ok_or(ApiError::Unauthenticated)?;
         if !secrets::constant_time_eq(&row.secret_hash, &hash) {
             return Err(ApiError::Unauthenticated);
         }
         db::tokens::touch_token(&client, row.id).await?;
-        Authenticated::Token(TokenPrincipal {
-            token_id: row.id,
-            workspace_id: row.workspace_id,
-            scopes: row.scopes,
-        })
+        Authenticated::Token(TokenPrincipal { token_id: row.id, workspace_id: row.workspace_id, scopes: row.scopes })
     } else if let Some(cookie) = req.cookie(SESSION_COOKIE) {
         let client = state.db().await?;
         let idle = state.settings.session_idle().as_secs() as f64;
@@ -155,15 +147,9 @@ fn check_csrf(req: &HttpRequest, state: &AppState, expected: &str) -> Result<(),
     if state.origins.is_cross_site(req) {
         return Err(ApiError::Csrf("cross-site request refused"));
     }
-    let sent = req
-        .headers()
-        .get(CSRF_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let sent = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
     if sent.is_empty() {
-        return Err(ApiError::Csrf(
-            "missing X-CSRF-Token header (use the csrf_token from login or GET /api/v1/me)",
-        ));
+        return Err(ApiError::Csrf("missing X-CSRF-Token header (use the csrf_token from login or GET /api/v1/me)"));
     }
     if !secrets::constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
         return Err(ApiError::Csrf("X-CSRF-Token does not match this session"));
@@ -224,35 +210,21 @@ pub fn authorize(
 ) -> Result<(Uuid, Actor, Option<Role>, Vec<String>), ApiError> {
     match auth {
         Authenticated::Token(t) => {
-            let scope = required_scope(action).ok_or_else(|| {
-                ApiError::Forbidden(
-                    "API tokens cannot do this; sign in as a workspace owner".into(),
-                )
-            })?;
+            let scope = required_scope(action)
+                .ok_or_else(|| ApiError::Forbidden("API tokens cannot do this; sign in as a workspace owner".into()))?;
             if !t.scopes.iter().any(|s| s == scope) {
                 return Err(ApiError::InsufficientScope(scope));
             }
-            Ok((
-                t.workspace_id,
-                Actor::Token(t.token_id),
-                None,
-                t.scopes.clone(),
-            ))
+            Ok((t.workspace_id, Actor::Token(t.token_id), None, t.scopes.clone()))
         }
         Authenticated::Session(s) => {
             let ws = s.active_workspace_id.ok_or_else(|| {
-                ApiError::Forbidden(
-                    "no active workspace; choose one with POST /api/v1/me/active-workspace".into(),
-                )
+                ApiError::Forbidden("no active workspace; choose one with POST /api/v1/me/active-workspace".into())
             })?;
-            let role = s.role.ok_or_else(|| {
-                ApiError::Forbidden("you are not an active member of this workspace".into())
-            })?;
+            let role =
+                s.role.ok_or_else(|| ApiError::Forbidden("you are not an active member of this workspace".into()))?;
             if !role_allows(role, action) {
-                return Err(ApiError::Forbidden(format!(
-                    "the {} role cannot do this",
-                    role.as_str()
-                )));
+                return Err(ApiError::Forbidden(format!("the {} role cannot do this", role.as_str())));
             }
             Ok((ws, Actor::User(s.user_id), Some(role), Vec::new()))
         }
@@ -268,13 +240,7 @@ impl<P: Policy + 'static> FromRequest for Member<P> {
         Box::pin(async move {
             let auth = authenticate(&req).await?;
             let (workspace_id, actor, role, scopes) = authorize(&auth, P::ACTION)?;
-            Ok(Member {
-                workspace_id,
-                actor,
-                role,
-                scopes,
-                _policy: PhantomData,
-            })
+            Ok(Member { workspace_id, actor, role, scopes, _policy: PhantomData })
         })
     }
 }

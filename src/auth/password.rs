@@ -49,43 +49,24 @@ fn hash_blocking(password: &str) -> Result<String, HashError> {
 impl Hasher {
     pub fn new(max_concurrent: usize) -> Result<Self, HashError> {
         let dummy = hash_blocking(&super::secrets::random_secret())?;
-        Ok(Self {
-            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
-            dummy: Arc::new(dummy),
-        })
+        Ok(Self { permits: Arc::new(Semaphore::new(max_concurrent.max(1))), dummy: Arc::new(dummy) })
     }
 
     /// Hashes a new password.
     pub async fn hash(&self, password: String) -> Result<String, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| HashError::Closed)?;
+        let _permit = self.permits.acquire().await.map_err(|_| HashError::Closed)?;
         tokio::task::spawn_blocking(move || hash_blocking(&password)).await?
     }
 
     /// Verifies a password against a stored hash; `None` (unknown user)
     /// spends the same time and answers false.
-    pub async fn verify(
-        &self,
-        password: String,
-        stored: Option<String>,
-    ) -> Result<bool, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| HashError::Closed)?;
+    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, HashError> {
+        let _permit = self.permits.acquire().await.map_err(|_| HashError::Closed)?;
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| self.dummy.as_ref().clone());
         let ok = tokio::task::spawn_blocking(move || {
             PasswordHash::new(&stored)
-                .map(|parsed| {
-                    argon2()
-                        .verify_password(password.as_bytes(), &parsed)
-                        .is_ok()
-                })
+                .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
                 .unwrap_or(false)
         })
         .await?;

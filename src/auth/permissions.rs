@@ -77,10 +77,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::Owner => true,
-        Role::Manager => !matches!(
-            action,
-            ManageMembers | ManageTokens | ManageSettings | ManageWebhooks
-        ),
+        Role::Manager => !matches!(action, ManageMembers | ManageTokens | ManageSettings | ManageWebhooks),
         Role::Rep => matches!(action, ReadMembers | Read(_) | Write(_) | SubscribeEvents),
         Role::Viewer => matches!(action, ReadMembers | Read(_) | SubscribeEvents),
     }
@@ -198,14 +195,8 @@ mod tests {
 
     #[test]
     fn every_scope_named_by_an_action_exists() {
-        for e in [
-            Entity::Leads,
-            Entity::Contacts,
-            Entity::Deals,
-            Entity::Activities,
-            Entity::Customers,
-            Entity::Orders,
-        ] {
+        for e in [Entity::Leads, Entity::Contacts, Entity::Deals, Entity::Activities, Entity::Customers, Entity::Orders]
+        {
             assert!(required_scope(Action::Read(e)).is_some(), "{e:?} read");
             assert!(required_scope(Action::Write(e)).is_some(), "{e:?} write");
         }

@@ -29,14 +29,7 @@ pub struct AuditEntry {
 
 impl AuditEntry {
     pub fn new(workspace_id: Option<Uuid>, actor: Option<Actor>, action: &'static str) -> Self {
-        Self {
-            workspace_id,
-            actor,
-            action,
-            target_type: None,
-            target_id: None,
-            details: serde_json::json!({}),
-        }
+        Self { workspace_id, actor, action, target_type: None, target_id: None, details: serde_json::json!({}) }
     }
 
     pub fn target(mut self, kind: &'static str, id: impl ToString) -> Self {
@@ -51,11 +44,7 @@ impl AuditEntry {
     }
 }
 
-pub async fn insert_audit(
-    c: &impl GenericClient,
-    e: &AuditEntry,
-    from: &Origin,
-) -> Result<(), tokio_postgres::Error> {
+pub async fn insert_audit(c: &impl GenericClient, e: &AuditEntry, from: &Origin) -> Result<(), tokio_postgres::Error> {
     let user = e.actor.and_then(Actor::user_id);
     let token = e.actor.and_then(Actor::token_id);
     c.execute(
@@ -127,7 +116,17 @@ pub async fn select_audit(
                AND ($7::timestamptz IS NULL OR at < $7)
                AND ($8::bigint IS NULL OR id < $8)
              ORDER BY id DESC LIMIT $9",
-            &[&workspace_id, &f.action, &f.actor_user_id, &f.target_type, &f.target_id, &f.since, &f.until, &f.before_id, &limit],
+            &[
+                &workspace_id,
+                &f.action,
+                &f.actor_user_id,
+                &f.target_type,
+                &f.target_id,
+                &f.since,
+                &f.until,
+                &f.before_id,
+                &limit,
+            ],
         )
         .await?;
     Ok(rows

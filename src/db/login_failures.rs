@@ -5,16 +5,8 @@ use deadpool_postgres::GenericClient;
 /// The window login throttling looks at.
 pub const WINDOW_SECS: f64 = 15.0 * 60.0;
 
-pub async fn insert_failure(
-    c: &impl GenericClient,
-    email: &str,
-    ip: &str,
-) -> Result<(), tokio_postgres::Error> {
-    c.execute(
-        "INSERT INTO login_failures (email, ip) VALUES (lower($1), $2)",
-        &[&email, &ip],
-    )
-    .await?;
+pub async fn insert_failure(c: &impl GenericClient, email: &str, ip: &str) -> Result<(), tokio_postgres::Error> {
+    c.execute("INSERT INTO login_failures (email, ip) VALUES (lower($1), $2)", &[&email, &ip]).await?;
     Ok(())
 }
 
@@ -42,14 +34,7 @@ pub async fn select_recent_failures(
 }
 
 /// Forgets an account's failures after a successful login.
-pub async fn delete_failures(
-    c: &impl GenericClient,
-    email: &str,
-) -> Result<(), tokio_postgres::Error> {
-    c.execute(
-        "DELETE FROM login_failures WHERE lower(email) = lower($1)",
-        &[&email],
-    )
-    .await?;
+pub async fn delete_failures(c: &impl GenericClient, email: &str) -> Result<(), tokio_postgres::Error> {
+    c.execute("DELETE FROM login_failures WHERE lower(email) = lower($1)", &[&email]).await?;
     Ok(())
 }

@@ -59,11 +59,7 @@ pub async fn select_members(
         "SELECT {MEMBER_COLUMNS} FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE m.workspace_id = $1 ORDER BY m.created_at, m.user_id"
     );
-    Ok(c.query(&sql, &[&workspace_id])
-        .await?
-        .iter()
-        .map(row_to_member)
-        .collect())
+    Ok(c.query(&sql, &[&workspace_id]).await?.iter().map(row_to_member).collect())
 }
 
 pub async fn select_member(
@@ -75,10 +71,7 @@ pub async fn select_member(
         "SELECT {MEMBER_COLUMNS} FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE m.workspace_id = $1 AND m.user_id = $2"
     );
-    Ok(c.query_opt(&sql, &[&workspace_id, &user_id])
-        .await?
-        .as_ref()
-        .map(row_to_member))
+    Ok(c.query_opt(&sql, &[&workspace_id, &user_id]).await?.as_ref().map(row_to_member))
 }
 
 /// Locks and returns a membership for update inside a transaction.
@@ -91,10 +84,7 @@ pub async fn select_member_for_update(
         "SELECT {MEMBER_COLUMNS} FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE m.workspace_id = $1 AND m.user_id = $2 FOR UPDATE OF m"
     );
-    Ok(c.query_opt(&sql, &[&workspace_id, &user_id])
-        .await?
-        .as_ref()
-        .map(row_to_member))
+    Ok(c.query_opt(&sql, &[&workspace_id, &user_id]).await?.as_ref().map(row_to_member))
 }
 
 pub async fn update_member(
@@ -120,19 +110,13 @@ pub async fn delete_member(
     user_id: Uuid,
 ) -> Result<bool, tokio_postgres::Error> {
     let n = c
-        .execute(
-            "DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2",
-            &[&workspace_id, &user_id],
-        )
+        .execute("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2", &[&workspace_id, &user_id])
         .await?;
     Ok(n == 1)
 }
 
 /// Active owners of a workspace, to keep at least one.
-pub async fn count_active_owners(
-    c: &impl GenericClient,
-    workspace_id: Uuid,
-) -> Result<i64, tokio_postgres::Error> {
+pub async fn count_active_owners(c: &impl GenericClient, workspace_id: Uuid) -> Result<i64, tokio_postgres::Error> {
     let row = c
         .query_one(
             "SELECT count(*) FROM memberships WHERE workspace_id = $1 AND role = 'owner' AND status = 'active'",
@@ -155,11 +139,6 @@ pub async fn select_memberships_of_user(
         .await?;
     Ok(rows
         .iter()
-        .map(|r| MembershipRow {
-            workspace_id: r.get(0),
-            workspace_name: r.get(1),
-            role: r.get(2),
-            status: r.get(3),
-        })
+        .map(|r| MembershipRow { workspace_id: r.get(0), workspace_name: r.get(1), role: r.get(2), status: r.get(3) })
         .collect())
 }

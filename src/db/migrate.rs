@@ -24,6 +24,17 @@ pub fn latest_version() -> i32 {
     MIGRATIONS.last().map(|m| m.version as i32).unwrap_or(0)
 }
 
+/// A digest of every embedded migration: names a migrated template
+/// database in tests, so a schema change gets a fresh template.
+pub fn fingerprint() -> String {
+    let mut h = Sha256::new();
+    for m in MIGRATIONS {
+        h.update(m.version.to_le_bytes());
+        h.update(m.sql.as_bytes());
+    }
+    hex::encode(&h.finalize()[..8])
+}
+
 fn checksum(sql: &str) -> String {
     hex::encode(Sha256::digest(sql.as_bytes()))
 }
@@ -32,30 +43,20 @@ fn checksum(sql: &str) -> String {
 pub async fn applied_version(
     client: &impl deadpool_postgres::GenericClient,
 ) -> Result<Option<i32>, tokio_postgres::Error> {
-    let exists: bool = client
-        .query_one("SELECT to_regclass('schema_history') IS NOT NULL", &[])
-        .await?
-        .get(0);
+    let exists: bool = client.query_one("SELECT to_regclass('schema_history') IS NOT NULL", &[]).await?.get(0);
     if !exists {
         return Ok(None);
     }
-    let row = client
-        .query_one("SELECT COALESCE(max(version), 0) FROM schema_history", &[])
-        .await?;
+    let row = client.query_one("SELECT COALESCE(max(version), 0) FROM schema_history", &[]).await?;
     Ok(Some(row.get(0)))
 }
 
 /// Applies every pending migration, each in its own transaction.
 pub async fn run_migrations(client: &Client) -> Result<(), DbSetupError> {
     let other = |e: tokio_postgres::Error| DbSetupError::Other(error_chain(&e));
-    client
-        .execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY])
-        .await
-        .map_err(other)?;
+    client.execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY]).await.map_err(other)?;
     let result = apply_pending(client).await;
-    let _ = client
-        .execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
-        .await;
+    let _ = client.execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY]).await;
     result
 }
 
@@ -72,12 +73,8 @@ async fn apply_pending(client: &Client) -> Result<(), DbSetupError> {
         )
         .await
         .map_err(other)?;
-    let rows = client
-        .query("SELECT version, checksum FROM schema_history", &[])
-        .await
-        .map_err(other)?;
-    let applied: std::collections::HashMap<i32, String> =
-        rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let rows = client.query("SELECT version, checksum FROM schema_history", &[]).await.map_err(other)?;
+    let applied: std::collections::HashMap<i32, String> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
     for m in MIGRATIONS {
         let sum = checksum(m.sql);
         match applied.get(&(m.version as i32)) {
@@ -86,7 +83,9 @@ async fn apply_pending(client: &Client) -> Result<(), DbSetupError> {
                 return Err(DbSetupError::Migration {
                     version: m.version,
                     name: m.name.to_owned(),
-                    cause: "already applied with different contents; migrations are forward-only, add a new file instead".into(),
+                    cause:
+                        "already applied with different contents; migrations are forward-only, add a new file instead"
+                            .into(),
                 })
             }
             None => {}

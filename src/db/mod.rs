@@ -20,7 +20,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::config::Host;
 use tokio_postgres::{Config, NoTls};
 
-pub use migrate::{applied_version, latest_version, run_migrations};
+pub use migrate::{applied_version, fingerprint, latest_version, run_migrations};
 
 /// Why the database could not be prepared. Messages are for the operator.
 #[derive(Debug, thiserror::Error)]
@@ -36,11 +36,7 @@ pub enum DbSetupError {
     #[error("could not create database {name}: {cause}")]
     Create { name: String, cause: String },
     #[error("migration V{version}__{name} failed: {cause}")]
-    Migration {
-        version: u32,
-        name: String,
-        cause: String,
-    },
+    Migration { version: u32, name: String, cause: String },
     #[error("{0}")]
     Other(String),
 }
@@ -71,17 +67,11 @@ fn describe(config: &Config) -> String {
 }
 
 /// Connects one client outside the pool (for setup work).
-pub async fn connect_one(
-    config: &Config,
-    target: &str,
-) -> Result<tokio_postgres::Client, DbSetupError> {
+pub async fn connect_one(config: &Config, target: &str) -> Result<tokio_postgres::Client, DbSetupError> {
     let (client, conn) = config
         .connect(NoTls)
         .await
-        .map_err(|e| DbSetupError::Unreachable {
-            target: target.to_owned(),
-            cause: error_chain(&e),
-        })?;
+        .map_err(|e| DbSetupError::Unreachable { target: target.to_owned(), cause: error_chain(&e) })?;
     tokio::spawn(async move {
         if let Err(e) = conn.await {
             tracing::debug!(error = %e, "setup connection closed");
@@ -100,20 +90,14 @@ pub async fn ensure_database(url: &str) -> Result<(), DbSetupError> {
     let exists = client
         .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
         .await
-        .map_err(|e| DbSetupError::Create {
-            name: name.clone(),
-            cause: error_chain(&e),
-        })?
+        .map_err(|e| DbSetupError::Create { name: name.clone(), cause: error_chain(&e) })?
         .is_some();
     if !exists {
         let sql = format!("CREATE DATABASE {}", quote_ident(&name));
         if let Err(e) = client.batch_execute(&sql).await {
             // Another node may have created it at the same moment.
             if e.code() != Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE) {
-                return Err(DbSetupError::Create {
-                    name,
-                    cause: error_chain(&e),
-                });
+                return Err(DbSetupError::Create { name, cause: error_chain(&e) });
             }
         }
         tracing::info!(database = %name, "created database");
@@ -133,13 +117,7 @@ pub async fn prepare(url: &str, pool_size: usize) -> Result<Pool, DbSetupError> 
 
 /// Builds the pool without touching the database.
 pub fn build_pool(config: Config, size: usize) -> Result<Pool, DbSetupError> {
-    let manager = Manager::from_config(
-        config,
-        NoTls,
-        ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
-        },
-    );
+    let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
     Pool::builder(manager)
         .max_size(size.max(2))
         .runtime(deadpool_postgres::Runtime::Tokio1)

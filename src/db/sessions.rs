@@ -29,10 +29,7 @@ pub struct NewSession<'a> {
     pub user_agent: Option<&'a str>,
 }
 
-pub async fn insert_session(
-    c: &impl GenericClient,
-    s: &NewSession<'_>,
-) -> Result<(), tokio_postgres::Error> {
+pub async fn insert_session(c: &impl GenericClient, s: &NewSession<'_>) -> Result<(), tokio_postgres::Error> {
     c.execute(
         "INSERT INTO sessions (id, token_hash, user_id, active_workspace_id, csrf_token, expires_at, ip, user_agent)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -80,9 +77,20 @@ pub async fn touch_session(c: &impl GenericClient, id: Uuid) -> Result<(), tokio
 }
 
 pub async fn revoke_session(c: &impl GenericClient, id: Uuid) -> Result<(), tokio_postgres::Error> {
+    c.execute("UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", &[&id]).await?;
+    Ok(())
+}
+
+/// Revokes the session with this token hash if it belongs to `user_id`
+/// (login rotation: the browser's previous session ends).
+pub async fn revoke_session_by_token(
+    c: &impl GenericClient,
+    token_hash: &[u8],
+    user_id: Uuid,
+) -> Result<(), tokio_postgres::Error> {
     c.execute(
-        "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL",
-        &[&id],
+        "UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND user_id = $2 AND revoked_at IS NULL",
+        &[&token_hash, &user_id],
     )
     .await?;
     Ok(())
@@ -93,10 +101,6 @@ pub async fn update_active_workspace(
     id: Uuid,
     workspace_id: Uuid,
 ) -> Result<(), tokio_postgres::Error> {
-    c.execute(
-        "UPDATE sessions SET active_workspace_id = $2 WHERE id = $1",
-        &[&id, &workspace_id],
-    )
-    .await?;
+    c.execute("UPDATE sessions SET active_workspace_id = $2 WHERE id = $1", &[&id, &workspace_id]).await?;
     Ok(())
 }

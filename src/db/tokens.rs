@@ -35,12 +35,7 @@ pub async fn select_token_by_hash(
             &[&hash],
         )
         .await?;
-    Ok(row.map(|r| TokenAuthRow {
-        id: r.get(0),
-        workspace_id: r.get(1),
-        secret_hash: r.get(2),
-        scopes: r.get(3),
-    }))
+    Ok(row.map(|r| TokenAuthRow { id: r.get(0), workspace_id: r.get(1), secret_hash: r.get(2), scopes: r.get(3) }))
 }
 
 /// Records use; writes at most once a minute per token.
@@ -65,10 +60,7 @@ pub struct NewToken<'a> {
     pub scopes: &'a [String],
 }
 
-pub async fn insert_token(
-    c: &impl GenericClient,
-    t: &NewToken<'_>,
-) -> Result<TokenRow, tokio_postgres::Error> {
+pub async fn insert_token(c: &impl GenericClient, t: &NewToken<'_>) -> Result<TokenRow, tokio_postgres::Error> {
     let r = c
         .query_one(
             "INSERT INTO api_tokens (id, workspace_id, created_by, name, prefix, secret_hash, scopes)
@@ -93,10 +85,7 @@ fn row_to_token(r: &tokio_postgres::Row) -> TokenRow {
 }
 
 /// Live tokens of a workspace, newest first.
-pub async fn select_tokens(
-    c: &impl GenericClient,
-    workspace_id: Uuid,
-) -> Result<Vec<TokenRow>, tokio_postgres::Error> {
+pub async fn select_tokens(c: &impl GenericClient, workspace_id: Uuid) -> Result<Vec<TokenRow>, tokio_postgres::Error> {
     let rows = c
         .query(
             "SELECT id, name, prefix, scopes, created_by, created_at, last_used_at FROM api_tokens
@@ -108,11 +97,7 @@ pub async fn select_tokens(
 }
 
 /// Revokes a live token of this workspace; `false` when there is none.
-pub async fn revoke_token(
-    c: &impl GenericClient,
-    workspace_id: Uuid,
-    id: Uuid,
-) -> Result<bool, tokio_postgres::Error> {
+pub async fn revoke_token(c: &impl GenericClient, workspace_id: Uuid, id: Uuid) -> Result<bool, tokio_postgres::Error> {
     let n = c
         .execute(
             "UPDATE api_tokens SET revoked_at = now() WHERE workspace_id = $1 AND id = $2 AND revoked_at IS NULL",

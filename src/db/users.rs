@@ -13,12 +13,7 @@ pub struct UserRow {
 }
 
 fn row_to_user(r: &tokio_postgres::Row) -> UserRow {
-    UserRow {
-        id: r.get("id"),
-        email: r.get("email"),
-        name: r.get("name"),
-        password_hash: r.get("password_hash"),
-    }
+    UserRow { id: r.get("id"), email: r.get("email"), name: r.get("name"), password_hash: r.get("password_hash") }
 }
 
 /// Inserts a user; `Ok(false)` when the email is taken (case-insensitive).
@@ -44,23 +39,12 @@ pub async fn select_user_by_email(
     email: &str,
 ) -> Result<Option<UserRow>, tokio_postgres::Error> {
     let row = c
-        .query_opt(
-            "SELECT id, email, name, password_hash FROM users WHERE lower(email) = lower($1)",
-            &[&email],
-        )
+        .query_opt("SELECT id, email, name, password_hash FROM users WHERE lower(email) = lower($1)", &[&email])
         .await?;
     Ok(row.as_ref().map(row_to_user))
 }
 
-pub async fn select_user(
-    c: &impl GenericClient,
-    id: Uuid,
-) -> Result<Option<UserRow>, tokio_postgres::Error> {
-    let row = c
-        .query_opt(
-            "SELECT id, email, name, password_hash FROM users WHERE id = $1",
-            &[&id],
-        )
-        .await?;
+pub async fn select_user(c: &impl GenericClient, id: Uuid) -> Result<Option<UserRow>, tokio_postgres::Error> {
+    let row = c.query_opt("SELECT id, email, name, password_hash FROM users WHERE id = $1", &[&id]).await?;
     Ok(row.as_ref().map(row_to_user))
 }

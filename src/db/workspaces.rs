@@ -10,34 +10,14 @@ pub struct WorkspaceRow {
     pub currency: String,
 }
 
-pub async fn insert_workspace(
-    c: &impl GenericClient,
-    id: Uuid,
-    name: &str,
-) -> Result<(), tokio_postgres::Error> {
-    c.execute(
-        "INSERT INTO workspaces (id, name) VALUES ($1, $2)",
-        &[&id, &name],
-    )
-    .await?;
+pub async fn insert_workspace(c: &impl GenericClient, id: Uuid, name: &str) -> Result<(), tokio_postgres::Error> {
+    c.execute("INSERT INTO workspaces (id, name) VALUES ($1, $2)", &[&id, &name]).await?;
     Ok(())
 }
 
-pub async fn select_workspace(
-    c: &impl GenericClient,
-    id: Uuid,
-) -> Result<Option<WorkspaceRow>, tokio_postgres::Error> {
-    let row = c
-        .query_opt(
-            "SELECT id, name, currency::text AS currency FROM workspaces WHERE id = $1",
-            &[&id],
-        )
-        .await?;
-    Ok(row.map(|r| WorkspaceRow {
-        id: r.get("id"),
-        name: r.get("name"),
-        currency: r.get("currency"),
-    }))
+pub async fn select_workspace(c: &impl GenericClient, id: Uuid) -> Result<Option<WorkspaceRow>, tokio_postgres::Error> {
+    let row = c.query_opt("SELECT id, name, currency::text AS currency FROM workspaces WHERE id = $1", &[&id]).await?;
+    Ok(row.map(|r| WorkspaceRow { id: r.get("id"), name: r.get("name"), currency: r.get("currency") }))
 }
 
 /// Renames the workspace and/or changes its currency.
@@ -54,9 +34,5 @@ pub async fn update_workspace(
             &[&id, &name, &currency],
         )
         .await?;
-    Ok(row.map(|r| WorkspaceRow {
-        id: r.get("id"),
-        name: r.get("name"),
-        currency: r.get("currency"),
-    }))
+    Ok(row.map(|r| WorkspaceRow { id: r.get("id"), name: r.get("name"), currency: r.get("currency") }))
 }

@@ -10,9 +10,7 @@ use crate::error::ApiError;
 
 /// JSON bodies: size limit, content type and serde errors mapped.
 pub fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(JSON_LIMIT)
-        .error_handler(|err, _req| json_error(err).into())
+    web::JsonConfig::default().limit(JSON_LIMIT).error_handler(|err, _req| json_error(err).into())
 }
 
 fn json_error(err: JsonPayloadError) -> ApiError {
@@ -21,14 +19,10 @@ fn json_error(err: JsonPayloadError) -> ApiError {
         JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::PayloadTooLarge { limit },
         JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
         JsonPayloadError::Deserialize(e) => serde_error(&e),
-        JsonPayloadError::Payload(_) => ApiError::BadRequest {
-            code: "bad_body",
-            detail: "could not read the request body".into(),
-        },
-        other => ApiError::BadRequest {
-            code: "bad_body",
-            detail: other.to_string(),
-        },
+        JsonPayloadError::Payload(_) => {
+            ApiError::BadRequest { code: "bad_body", detail: "could not read the request body".into() }
+        }
+        other => ApiError::BadRequest { code: "bad_body", detail: other.to_string() },
     }
 }
 
@@ -37,17 +31,13 @@ fn json_error(err: JsonPayloadError) -> ApiError {
 pub fn serde_error(e: &serde_json::Error) -> ApiError {
     use serde_json::error::Category;
     match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => ApiError::BadRequest {
-            code: "malformed_json",
-            detail: format!("the body is not valid JSON: {e}"),
-        },
+        Category::Syntax | Category::Eof | Category::Io => {
+            ApiError::BadRequest { code: "malformed_json", detail: format!("the body is not valid JSON: {e}") }
+        }
         Category::Data => {
             let msg = e.to_string();
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-            ApiError::Validation {
-                detail: msg.clone(),
-                errors: vec![crate::error::FieldError::new("body", msg)],
-            }
+            ApiError::Validation { detail: msg.clone(), errors: vec![crate::error::FieldError::new("body", msg)] }
         }
     }
 }
@@ -58,19 +48,14 @@ pub fn query_config() -> web::QueryConfig {
             QueryPayloadError::Deserialize(e) => e.to_string(),
             other => other.to_string(),
         };
-        ApiError::BadRequest {
-            code: "bad_query",
-            detail: format!("invalid query string: {detail}"),
-        }
-        .into()
+        ApiError::BadRequest { code: "bad_query", detail: format!("invalid query string: {detail}") }.into()
     })
 }
 
 pub fn path_config() -> web::PathConfig {
     // A malformed id in a path names nothing that exists: answer like a
     // missing record, so ids of every shape behave the same.
-    web::PathConfig::default()
-        .error_handler(|_err: PathError, _req| ApiError::NotFound("resource").into())
+    web::PathConfig::default().error_handler(|_err: PathError, _req| ApiError::NotFound("resource").into())
 }
 
 /// Default service: unknown routes answer 404 problem+json.

@@ -13,9 +13,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, Error};
 
 /// Upper bounds of the latency buckets, in seconds.
-const BUCKETS: [f64; 12] = [
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
-];
+const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
 #[derive(Default, Clone)]
 struct Series {
@@ -24,13 +22,16 @@ struct Series {
     buckets: [u64; BUCKETS.len()],
 }
 
+/// Request series keyed by (route pattern, method, status).
+type RequestSeries = BTreeMap<(String, String, u16), Series>;
+
 /// A source of gauge lines, called at scrape time.
 pub type GaugeFn = Box<dyn Fn(&mut String) + Send + Sync>;
 
 /// Shared metric registry.
 #[derive(Clone, Default)]
 pub struct Metrics {
-    requests: Arc<Mutex<BTreeMap<(String, String, u16), Series>>>,
+    requests: Arc<Mutex<RequestSeries>>,
     gauges: Arc<Mutex<Vec<GaugeFn>>>,
 }
 
@@ -39,9 +40,7 @@ impl Metrics {
         let Ok(mut map) = self.requests.lock() else {
             return;
         };
-        let s = map
-            .entry((route.to_owned(), method.to_owned(), status))
-            .or_default();
+        let s = map.entry((route.to_owned(), method.to_owned(), status)).or_default();
         s.count += 1;
         s.sum += seconds;
         for (i, bound) in BUCKETS.iter().enumerate() {
@@ -61,21 +60,21 @@ impl Metrics {
     /// The whole registry in Prometheus text format.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        out.push_str(
-            "# HELP pulse_http_requests_total HTTP requests by route, method and status.\n",
-        );
+        out.push_str("# HELP pulse_http_requests_total HTTP requests by route, method and status.\n");
         out.push_str("# TYPE pulse_http_requests_total counter\n");
         let snapshot = self.requests.lock().map(|m| m.clone()).unwrap_or_default();
         for ((route, method, status), s) in &snapshot {
-            let _ = writeln!(out, "pulse_http_requests_total{{route=\"{}\",method=\"{method}\",status=\"{status}\"}} {}", esc(route), s.count);
+            let _ = writeln!(
+                out,
+                "pulse_http_requests_total{{route=\"{}\",method=\"{method}\",status=\"{status}\"}} {}",
+                esc(route),
+                s.count
+            );
         }
         out.push_str("# HELP pulse_http_request_duration_seconds HTTP request latency.\n");
         out.push_str("# TYPE pulse_http_request_duration_seconds histogram\n");
         for ((route, method, status), s) in &snapshot {
-            let labels = format!(
-                "route=\"{}\",method=\"{method}\",status=\"{status}\"",
-                esc(route)
-            );
+            let labels = format!("route=\"{}\",method=\"{method}\",status=\"{status}\"", esc(route));
             for (i, bound) in BUCKETS.iter().enumerate() {
                 let _ = writeln!(
                     out,
@@ -83,21 +82,9 @@ impl Metrics {
                     s.buckets[i]
                 );
             }
-            let _ = writeln!(
-                out,
-                "pulse_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
-                s.count
-            );
-            let _ = writeln!(
-                out,
-                "pulse_http_request_duration_seconds_sum{{{labels}}} {}",
-                s.sum
-            );
-            let _ = writeln!(
-                out,
-                "pulse_http_request_duration_seconds_count{{{labels}}} {}",
-                s.count
-            );
+            let _ = writeln!(out, "pulse_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
+            let _ = writeln!(out, "pulse_http_request_duration_seconds_sum{{{labels}}} {}", s.sum);
+            let _ = writeln!(out, "pulse_http_request_duration_seconds_count{{{labels}}} {}", s.count);
         }
         if let Ok(gauges) = self.gauges.lock() {
             for g in gauges.iter() {
@@ -119,22 +106,12 @@ pub async fn record(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let start = Instant::now();
-    let metrics = req
-        .app_data::<web::Data<crate::state::AppState>>()
-        .map(|s| s.metrics.clone());
+    let metrics = req.app_data::<web::Data<crate::state::AppState>>().map(|s| s.metrics.clone());
     let method = req.method().to_string();
     let res = next.call(req).await?;
     if let Some(m) = metrics {
-        let route = res
-            .request()
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".to_owned());
-        m.observe(
-            &route,
-            &method,
-            res.status().as_u16(),
-            start.elapsed().as_secs_f64(),
-        );
+        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+        m.observe(&route, &method, res.status().as_u16(), start.elapsed().as_secs_f64());
     }
     Ok(res)
 }

@@ -16,9 +16,7 @@ pub const JSON_LIMIT: usize = 256 * 1024;
 /// The client's IP address as seen on the socket. Pulse does not trust
 /// forwarding headers: put it behind a proxy that sets the peer address.
 pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// The request's User-Agent, truncated for storage.

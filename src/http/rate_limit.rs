@@ -24,7 +24,7 @@ const SWEEP_AT: usize = 10_000;
 #[derive(Clone)]
 enum Backend {
     Local(Arc<Mutex<HashMap<String, (u64, u32)>>>),
-    Redis(redis::aio::ConnectionManager),
+    Redis(Box<redis::aio::ConnectionManager>),
 }
 
 /// Counts requests per key and window.
@@ -46,10 +46,7 @@ pub struct Decision {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 fn count_local(map: &Mutex<HashMap<String, (u64, u32)>>, key: &str, window: u64) -> u32 {
@@ -67,19 +64,11 @@ fn count_local(map: &Mutex<HashMap<String, (u64, u32)>>, key: &str, window: u64)
 
 impl RateLimiter {
     pub fn local(per_minute: u32) -> Self {
-        Self {
-            per_minute,
-            backend: Backend::Local(Arc::default()),
-            fallback: Arc::default(),
-        }
+        Self { per_minute, backend: Backend::Local(Arc::default()), fallback: Arc::default() }
     }
 
     pub fn redis(per_minute: u32, conn: redis::aio::ConnectionManager) -> Self {
-        Self {
-            per_minute,
-            backend: Backend::Redis(conn),
-            fallback: Arc::default(),
-        }
+        Self { per_minute, backend: Backend::Redis(Box::new(conn)), fallback: Arc::default() }
     }
 
     /// Counts one request against `key` and decides.
@@ -89,7 +78,7 @@ impl RateLimiter {
         let count = match &self.backend {
             Backend::Local(map) => count_local(map, key, window),
             Backend::Redis(conn) => {
-                let mut conn = conn.clone();
+                let mut conn = (**conn).clone();
                 let rkey = format!("pulse:rl:{key}:{window}");
                 let res: redis::RedisResult<(u32,)> = redis::pipe()
                     .atomic()
@@ -123,10 +112,7 @@ fn keys(req: &ServiceRequest) -> Vec<String> {
     if let Ok(Some(token)) = bearer(req.request()) {
         keys.push(format!("t:{}", hex::encode(&secrets::hash(token)[..12])));
     } else if let Some(c) = req.cookie(SESSION_COOKIE) {
-        keys.push(format!(
-            "s:{}",
-            hex::encode(&secrets::hash(c.value())[..12])
-        ));
+        keys.push(format!("s:{}", hex::encode(&secrets::hash(c.value())[..12])));
     }
     keys.push(format!("ip:{}", crate::http::client_ip(req.request())));
     keys
@@ -149,9 +135,7 @@ pub async fn limit(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
-    let limiter = req
-        .app_data::<web::Data<crate::state::AppState>>()
-        .map(|s| s.limiter.clone());
+    let limiter = req.app_data::<web::Data<crate::state::AppState>>().map(|s| s.limiter.clone());
     let Some(limiter) = limiter.filter(|_| req.path().starts_with("/api/")) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };

@@ -21,11 +21,7 @@ pub fn current_request_id() -> Option<String> {
 }
 
 fn acceptable(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Middleware: assigns the id and runs the rest of the chain inside it.
@@ -42,9 +38,7 @@ pub async fn assign(
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
     let header_value = HeaderValue::from_str(&id).ok();
-    let mut res = REQUEST_ID
-        .scope(id, next.call(req).instrument(span.clone()))
-        .await?;
+    let mut res = REQUEST_ID.scope(id, next.call(req).instrument(span.clone())).await?;
     if let Some(v) = header_value {
         res.headers_mut().insert(HeaderName::from_static(HEADER), v);
     }

@@ -16,10 +16,7 @@ pub fn headers() -> DefaultHeaders {
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
-        .add((
-            HeaderName::from_static("cross-origin-opener-policy"),
-            HeaderValue::from_static("same-origin"),
-        ))
+        .add((HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")))
         .add((
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
@@ -51,7 +48,7 @@ impl OriginAllowlist {
 
     pub fn allows(&self, origin: &str) -> bool {
         let o = origin.trim_end_matches('/').to_ascii_lowercase();
-        self.origins.iter().any(|a| *a == o)
+        self.origins.contains(&o)
     }
 
     /// The primary origin (used in links such as invitation URLs).
@@ -62,19 +59,10 @@ impl OriginAllowlist {
     /// Whether the request's origin signals say it is cross-site:
     /// `Sec-Fetch-Site: cross-site`, or an `Origin` not on the allowlist.
     pub fn is_cross_site(&self, req: &actix_web::HttpRequest) -> bool {
-        if req
-            .headers()
-            .get("sec-fetch-site")
-            .and_then(|v| v.to_str().ok())
-            == Some("cross-site")
-        {
+        if req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
             return true;
         }
-        match req
-            .headers()
-            .get(header::ORIGIN)
-            .and_then(|v| v.to_str().ok())
-        {
+        match req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
             Some("null") => true,
             Some(origin) => !self.allows(origin),
             None => false,

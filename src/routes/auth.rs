@@ -74,27 +74,14 @@ pub async fn signup(
     body: web::Json<SignupRequest>,
 ) -> ApiResult<HttpResponse> {
     refuse_cross_site(&state, &req)?;
-    let input = Signup {
-        email: &body.email,
-        password: &body.password,
-        name: &body.name,
-        workspace_name: &body.workspace_name,
-    };
+    let input =
+        Signup { email: &body.email, password: &body.password, name: &body.name, workspace_name: &body.workspace_name };
     let done = accounts::signup(&state, input, &from).await?;
-    Ok(HttpResponse::Created()
-        .cookie(accounts::session_cookie(&state, done.session.token))
-        .json(SignupResponse {
-            user: UserResponse {
-                id: done.user.id,
-                email: done.user.email,
-                name: done.user.name,
-            },
-            workspace: WorkspaceRef {
-                id: done.workspace.id,
-                name: done.workspace.name,
-            },
-            csrf_token: done.session.csrf_token,
-        }))
+    Ok(HttpResponse::Created().cookie(accounts::session_cookie(&state, done.session.token)).json(SignupResponse {
+        user: UserResponse { id: done.user.id, email: done.user.email, name: done.user.name },
+        workspace: WorkspaceRef { id: done.workspace.id, name: done.workspace.name },
+        csrf_token: done.session.csrf_token,
+    }))
 }
 
 /// Logs in; throttled per account and per IP.
@@ -108,44 +95,18 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     refuse_cross_site(&state, &req)?;
     let previous = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
-    let done = accounts::login(
-        &state,
-        &body.email,
-        &body.password,
-        previous.as_deref(),
-        &from,
-    )
-    .await?;
-    Ok(HttpResponse::Ok()
-        .cookie(accounts::session_cookie(&state, done.session.token))
-        .json(LoginResponse {
-            user: UserResponse {
-                id: done.user.id,
-                email: done.user.email,
-                name: done.user.name,
-            },
-            active_workspace_id: done.active_workspace_id,
-            csrf_token: done.session.csrf_token,
-        }))
+    let done = accounts::login(&state, &body.email, &body.password, previous.as_deref(), &from).await?;
+    Ok(HttpResponse::Ok().cookie(accounts::session_cookie(&state, done.session.token)).json(LoginResponse {
+        user: UserResponse { id: done.user.id, email: done.user.email, name: done.user.name },
+        active_workspace_id: done.active_workspace_id,
+        csrf_token: done.session.csrf_token,
+    }))
 }
 
 /// Ends the current browser session.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
-pub async fn logout(
-    state: web::Data<AppState>,
-    session: SessionUser,
-    from: Origin,
-) -> ApiResult<HttpResponse> {
-    accounts::logout(
-        &state,
-        session.session_id,
-        session.user_id,
-        session.active_workspace_id,
-        &from,
-    )
-    .await?;
-    Ok(HttpResponse::NoContent()
-        .cookie(accounts::cleared_cookie())
-        .finish())
+pub async fn logout(state: web::Data<AppState>, session: SessionUser, from: Origin) -> ApiResult<HttpResponse> {
+    accounts::logout(&state, session.session_id, session.user_id, session.active_workspace_id, &from).await?;
+    Ok(HttpResponse::NoContent().cookie(accounts::cleared_cookie()).finish())
 }

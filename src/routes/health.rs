@@ -37,11 +37,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let ready = version == Some(expected);
     let body = Readiness {
         status: if ready { "ready" } else { "not_ready" },
-        database: if version.is_some() {
-            "reachable"
-        } else {
-            "unreachable"
-        },
+        database: if version.is_some() { "reachable" } else { "unreachable" },
         schema_version: version,
         expected_schema_version: expected,
     };
@@ -58,20 +54,9 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let mut text = state.metrics.render();
     let status = state.pool.status();
     text.push_str("# HELP pulse_db_pool_connections Database pool connections by state.\n# TYPE pulse_db_pool_connections gauge\n");
-    text.push_str(&format!(
-        "pulse_db_pool_connections{{state=\"size\"}} {}\n",
-        status.size
-    ));
-    text.push_str(&format!(
-        "pulse_db_pool_connections{{state=\"available\"}} {}\n",
-        status.available
-    ));
-    text.push_str(&format!(
-        "pulse_db_pool_connections{{state=\"max\"}} {}\n",
-        status.max_size
-    ));
+    text.push_str(&format!("pulse_db_pool_connections{{state=\"size\"}} {}\n", status.size));
+    text.push_str(&format!("pulse_db_pool_connections{{state=\"available\"}} {}\n", status.available));
+    text.push_str(&format!("pulse_db_pool_connections{{state=\"max\"}} {}\n", status.max_size));
     text.push_str(&format!("pulse_db_pool_waiting {}\n", status.waiting));
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(text)
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(text)
 }

@@ -35,46 +35,26 @@ pub struct ActiveWorkspaceRequest {
     pub workspace_id: Uuid,
 }
 
-async fn me_response(
-    state: &AppState,
-    session: &SessionUser,
-    active: Option<Uuid>,
-) -> ApiResult<MeResponse> {
+async fn me_response(state: &AppState, session: &SessionUser, active: Option<Uuid>) -> ApiResult<MeResponse> {
     let client = state.db().await?;
-    let user = users::select_user(&client, session.user_id)
+    let user = users::select_user(&client, session.user_id).await?.ok_or(ApiError::Unauthenticated)?;
+    let workspaces: Vec<MembershipResponse> = members::select_memberships_of_user(&client, session.user_id)
         .await?
-        .ok_or(ApiError::Unauthenticated)?;
-    let workspaces: Vec<MembershipResponse> =
-        members::select_memberships_of_user(&client, session.user_id)
-            .await?
-            .into_iter()
-            .filter_map(|m| {
-                Some(MembershipResponse {
-                    id: m.workspace_id,
-                    name: m.workspace_name,
-                    role: Role::parse(&m.role)?,
-                    status: m.status,
-                })
+        .into_iter()
+        .filter_map(|m| {
+            Some(MembershipResponse {
+                id: m.workspace_id,
+                name: m.workspace_name,
+                role: Role::parse(&m.role)?,
+                status: m.status,
             })
-            .collect();
-    let active_workspace = active
-        .and_then(|id| {
-            workspaces
-                .iter()
-                .find(|w| w.id == id && w.status == "active")
         })
-        .map(|w| MembershipResponse {
-            id: w.id,
-            name: w.name.clone(),
-            role: w.role,
-            status: w.status.clone(),
-        });
+        .collect();
+    let active_workspace = active
+        .and_then(|id| workspaces.iter().find(|w| w.id == id && w.status == "active"))
+        .map(|w| MembershipResponse { id: w.id, name: w.name.clone(), role: w.role, status: w.status.clone() });
     Ok(MeResponse {
-        user: UserResponse {
-            id: user.id,
-            email: user.email,
-            name: user.name,
-        },
+        user: UserResponse { id: user.id, email: user.email, name: user.name },
         workspaces,
         active_workspace,
         csrf_token: session.csrf_token.clone(),
@@ -98,14 +78,7 @@ pub async fn set_active_workspace(
     from: Origin,
     body: web::Json<ActiveWorkspaceRequest>,
 ) -> ApiResult<HttpResponse> {
-    accounts::set_active_workspace(
-        &state,
-        session.session_id,
-        session.user_id,
-        body.workspace_id,
-        &from,
-    )
-    .await?;
+    accounts::set_active_workspace(&state, session.session_id, session.user_id, body.workspace_id, &from).await?;
     let me = me_response(&state, &session, Some(body.workspace_id)).await?;
     Ok(HttpResponse::Ok().json(me))
 }

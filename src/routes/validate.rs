@@ -23,11 +23,7 @@ impl Checks {
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> &mut Self {
         let len = value.trim().chars().count();
         let ok = len >= 1 && len <= max && !value.chars().any(|c| c.is_control());
-        self.check(
-            ok,
-            field,
-            &format!("must be 1 to {max} characters, without control characters"),
-        )
+        self.check(ok, field, &format!("must be 1 to {max} characters, without control characters"))
     }
 
     pub fn email(&mut self, field: &str, value: &str) -> &mut Self {
@@ -39,11 +35,7 @@ impl Checks {
             return Ok(());
         }
         let errors = std::mem::take(&mut self.0);
-        let detail = errors
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let detail = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
         Err(ApiError::Validation { detail, errors })
     }
 }
@@ -72,10 +64,7 @@ pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
     match limit {
         None => Ok(50),
         Some(n) if (1..=200).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::BadRequest {
-            code: "bad_query",
-            detail: "limit must be between 1 and 200".into(),
-        }),
+        Some(_) => Err(ApiError::BadRequest { code: "bad_query", detail: "limit must be between 1 and 200".into() }),
     }
 }
 
