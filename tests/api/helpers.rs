@@ -148,6 +148,24 @@ impl TestApp {
         }
     }
 
+    /// Signs up `email` and makes them a member of `owner`'s workspace with
+    /// `role` (directly in the database), active there.
+    pub async fn member_of(&self, owner: &SignedIn, email: &str, role: &str) -> SignedIn {
+        let mut user = self.signup(email, "Own workspace").await;
+        self.db()
+            .await
+            .execute(
+                "INSERT INTO memberships (workspace_id, user_id, role) VALUES ($1, $2, $3)",
+                &[&owner.workspace_id, &user.user_id, &role],
+            )
+            .await
+            .unwrap();
+        let res = user.browser.post("/api/v1/me/active-workspace", &json!({"workspace_id": owner.workspace_id})).await;
+        assert_eq!(res.status(), StatusCode::OK, "switch {email} to the shared workspace");
+        user.workspace_id = owner.workspace_id;
+        user
+    }
+
     /// Counts rows matching a SQL query (first column, bigint).
     pub async fn count(&self, sql: &str) -> i64 {
         self.db().await.query_one(sql, &[]).await.unwrap().get(0)
