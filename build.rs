@@ -21,6 +21,7 @@ fn main() {
             panic!("migration file {file} is not named V{{n}}__{{what}}.sql");
         };
         let version: u32 = version.parse().unwrap_or_else(|_| panic!("bad version in {file}"));
+        println!("cargo:rerun-if-changed={}", path.display());
         found.push((version, name.to_owned(), path.display().to_string()));
     }
     found.sort();

@@ -12,6 +12,7 @@ use crate::db::{login_failures, members, sessions, users, workspaces};
 use crate::error::ApiError;
 use crate::routes::validate::Checks;
 use crate::state::AppState;
+use pulse_actors::Principal;
 
 /// Failed logins per account in 15 minutes before it is throttled.
 pub const ACCOUNT_FAILURE_LIMIT: i64 = 10;
@@ -195,6 +196,7 @@ pub async fn logout(
     )
     .await?;
     tx.commit().await?;
+    state.realtime.kick(None, Principal::Session(session_id));
     Ok(())
 }
 

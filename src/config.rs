@@ -93,6 +93,32 @@ pub struct Settings {
     #[arg(long, env = "PULSE_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30, global = true)]
     pub shutdown_timeout_secs: u64,
 
+    /// Largest outbound backlog of one WebSocket connection, in bytes,
+    /// before it is closed as a slow consumer (close code 4008).
+    #[arg(long, env = "PULSE_WS_OUTBOUND_MAX_BYTES", default_value_t = 1024 * 1024, global = true)]
+    pub ws_outbound_max_bytes: usize,
+
+    /// Open WebSocket connections allowed per user (or API token).
+    #[arg(long, env = "PULSE_WS_MAX_PER_USER", default_value_t = 20, global = true)]
+    pub ws_max_per_user: usize,
+
+    /// Open WebSocket connections allowed per client IP.
+    #[arg(long, env = "PULSE_WS_MAX_PER_IP", default_value_t = 500, global = true)]
+    pub ws_max_per_ip: usize,
+
+    /// Seconds between server pings on WebSocket connections; a connection
+    /// that has not answered within 10 more seconds is closed.
+    #[arg(long, env = "PULSE_WS_HEARTBEAT_SECS", default_value_t = 25, global = true)]
+    pub ws_heartbeat_secs: u64,
+
+    /// Seconds a workspace actor with no connections stays in memory.
+    #[arg(long, env = "PULSE_WORKSPACE_IDLE_SECS", default_value_t = 300, global = true)]
+    pub workspace_idle_secs: u64,
+
+    /// Days events are kept in the events table for resume.
+    #[arg(long, env = "PULSE_EVENT_RETENTION_DAYS", default_value_t = 7, global = true)]
+    pub event_retention_days: u32,
+
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "PULSE_WORKERS", global = true)]
     pub workers: Option<usize>,
@@ -117,6 +143,16 @@ impl Settings {
         s.database_url = database_url.to_owned();
         s.listen = SocketAddr::from(([127, 0, 0, 1], 0));
         s
+    }
+
+    /// The real-time core's tunables derived from these settings.
+    pub fn realtime(&self) -> pulse_actors::RealtimeConfig {
+        pulse_actors::RealtimeConfig {
+            outbound_max_bytes: self.ws_outbound_max_bytes.max(1024),
+            heartbeat_interval: Duration::from_secs(self.ws_heartbeat_secs.max(1)),
+            idle_timeout: Duration::from_secs(self.workspace_idle_secs.max(1)),
+            ..Default::default()
+        }
     }
 
     pub fn session_idle(&self) -> Duration {

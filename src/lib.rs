@@ -11,6 +11,8 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod jobs;
+pub mod realtime;
 pub mod routes;
 pub mod startup;
 pub mod state;

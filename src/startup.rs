@@ -17,8 +17,11 @@ use crate::http::metrics::Metrics;
 use crate::http::rate_limit::RateLimiter;
 use crate::http::security::OriginAllowlist;
 use crate::http::{self, extract};
+use crate::jobs;
+use crate::realtime::ConnectionLimits;
 use crate::routes;
 use crate::state::AppState;
+use pulse_actors::Realtime;
 
 /// Why Pulse could not start. Each message tells the operator what to do.
 #[derive(Debug, thiserror::Error)]
@@ -47,18 +50,25 @@ impl Application {
         let addr =
             listener.local_addr().map_err(|cause| StartupError::Bind { addr: settings.listen.to_string(), cause })?;
         let origins = OriginAllowlist::new(settings.public_origin.as_deref(), addr);
-        let limiter = match &settings.redis_url {
+        let redis = match &settings.redis_url {
             Some(url) => {
                 let redacted = crate::config::redact_url(url);
                 let client = redis::Client::open(url.as_str())
                     .map_err(|e| StartupError::Redis { url: redacted.clone(), cause: e.to_string() })?;
-                let conn = redis::aio::ConnectionManager::new(client)
+                let conn = redis::aio::ConnectionManager::new(client.clone())
                     .await
                     .map_err(|e| StartupError::Redis { url: redacted, cause: e.to_string() })?;
-                RateLimiter::redis(settings.rate_limit_per_minute, conn)
+                Some((client, conn))
             }
+            None => None,
+        };
+        let limiter = match &redis {
+            Some((_, conn)) => RateLimiter::redis(settings.rate_limit_per_minute, conn.clone()),
             None => RateLimiter::local(settings.rate_limit_per_minute),
         };
+        let realtime = Realtime::start(pool.clone(), settings.realtime(), redis.map(|(client, _)| client));
+        let stream_limits = ConnectionLimits::new(settings.ws_max_per_user, settings.ws_max_per_ip);
+        jobs::spawn_maintenance(pool.clone(), settings.event_retention_days);
         let hasher = Hasher::new(settings.max_concurrent_hashes).map_err(|e| StartupError::Other(e.to_string()))?;
         let shutdown_timeout = settings.shutdown_timeout_secs;
         let workers = settings.workers;
@@ -69,6 +79,8 @@ impl Application {
             hasher,
             limiter,
             metrics: Metrics::default(),
+            realtime,
+            stream_limits,
         });
         tracing::info!(%addr, redis = state.settings.redis_url.is_some(), "pulse listening");
         let mut server = HttpServer::new(move || {
@@ -116,6 +128,8 @@ pub fn route_table(cfg: &mut web::ServiceConfig) {
                 .route("/auth/login", web::post().to(routes::auth::login))
                 .route("/auth/logout", web::post().to(routes::auth::logout))
                 .route("/me", web::get().to(routes::me::get_me))
-                .route("/me/active-workspace", web::post().to(routes::me::set_active_workspace)),
+                .route("/me/active-workspace", web::post().to(routes::me::set_active_workspace))
+                .route("/stream", web::get().to(routes::stream::open_stream))
+                .route("/stream/tickets", web::post().to(routes::stream::create_ticket)),
         );
 }

@@ -19,6 +19,10 @@ pub struct AppState {
     pub hasher: Hasher,
     pub limiter: RateLimiter,
     pub metrics: Metrics,
+    /// The real-time core: workspace actors, the event stream, the bus.
+    pub realtime: pulse_actors::Realtime,
+    /// Open WebSocket connections per user/token and per IP.
+    pub stream_limits: crate::realtime::ConnectionLimits,
 }
 
 impl AppState {

@@ -2,34 +2,7 @@
 //! each API token scope, may do. docs/PERMISSIONS.md is its prose twin;
 //! `tests/api/permissions.rs` walks it.
 
-use serde::{Deserialize, Serialize};
-
-/// A member's role in one workspace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Owner,
-    Manager,
-    Rep,
-    Viewer,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Owner, Role::Manager, Role::Rep, Role::Viewer];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Manager => "manager",
-            Role::Rep => "rep",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
+pub use pulse_actors::Role;
 
 /// CRM record families, each with a read and a write scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,7 @@ pub mod login_failures;
 pub mod members;
 mod migrate;
 pub mod sessions;
+pub mod stream_tickets;
 pub mod tokens;
 pub mod users;
 pub mod workspaces;

@@ -87,6 +87,9 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts Pulse after letting the test adjust its settings.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    if std::env::var_os("PULSE_TEST_LOG").is_some() {
+        pulse::telemetry::init(pulse::config::LogFormat::Pretty);
+    }
     let database_url = fresh_database().await;
     let mut settings = Settings::for_database(&database_url);
     settings.workers = Some(1);
@@ -110,10 +113,12 @@ impl TestApp {
 
     /// A browser-like client with a cookie jar and no session yet.
     pub fn browser(&self) -> Browser {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
         Browser {
             base: self.address.clone(),
-            http: reqwest::Client::builder().cookie_store(true).build().unwrap(),
+            http: reqwest::Client::builder().cookie_provider(jar.clone()).build().unwrap(),
             csrf: None,
+            jar: Some(jar),
         }
     }
 
@@ -125,6 +130,7 @@ impl TestApp {
             base: self.address.clone(),
             http: reqwest::Client::builder().default_headers(headers).build().unwrap(),
             csrf: None,
+            jar: None,
         }
     }
 
@@ -190,9 +196,17 @@ pub struct Browser {
     pub base: String,
     pub http: reqwest::Client,
     pub csrf: Option<String>,
+    pub jar: Option<std::sync::Arc<reqwest::cookie::Jar>>,
 }
 
 impl Browser {
+    /// The `Cookie` header this browser would send (for WebSocket handshakes).
+    pub fn cookie_header(&self) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let url = url::Url::parse(&self.base).unwrap();
+        self.jar.as_ref()?.cookies(&url).map(|v| v.to_str().unwrap().to_owned())
+    }
+
     pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
         let mut rb = self.http.request(method.clone(), format!("{}{}", self.base, path));
         if method != Method::GET {

@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod helpers;
+mod ws;
 
 mod auth;
 mod conventions;
+mod stream;

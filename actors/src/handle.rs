@@ -1,0 +1,170 @@
+//! The typed handle the rest of Pulse uses: publish committed events,
+//! attach WebSocket sessions, close a principal's connections, read the
+//! stream position. It hides `Addr` and message types.
+//!
+//! With Redis, every committed event is also published on the bus
+//! ([`crate::bus`]) so other nodes' workspaces receive it too.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix::prelude::*;
+use deadpool_postgres::Pool;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::bus::{publish_loop, subscribe_loop, BusControl, BusEvent, BusOut};
+use crate::event::EventRecord;
+use crate::principal::{Principal, Viewer};
+use crate::protocol::Encoding;
+use crate::registry::{CountRunning, GetWorkspace, KickIn, Registry, Route};
+use crate::session::WsSession;
+use crate::workspace::messages::{GetHead, StreamHead};
+
+/// Tunables of the real-time core. Defaults follow docs/PROTOCOL.md.
+#[derive(Debug, Clone)]
+pub struct RealtimeConfig {
+    /// The ring keeps at least this many recent events...
+    pub ring_min_events: usize,
+    /// ...and at least this much recent history...
+    pub ring_min_age: Duration,
+    /// ...but never more than this many.
+    pub ring_max_events: usize,
+    /// Longest replay served (from the ring or the table) before `reset`.
+    pub max_replay: usize,
+    /// How long an out-of-order event waits for the missing ones before the
+    /// gap is read from the table.
+    pub gap_wait: Duration,
+    /// A workspace actor with no connections stops after this long.
+    pub idle_timeout: Duration,
+    pub workspace_mailbox: usize,
+    pub session_mailbox: usize,
+    /// Bytes a connection may have queued before it is closed (4008).
+    pub outbound_max_bytes: usize,
+    pub max_subscriptions: usize,
+    /// Largest inbound frame.
+    pub max_frame_bytes: usize,
+    pub heartbeat_interval: Duration,
+    pub heartbeat_timeout: Duration,
+}
+
+impl Default for RealtimeConfig {
+    fn default() -> Self {
+        Self {
+            ring_min_events: 1_000,
+            ring_min_age: Duration::from_secs(300),
+            ring_max_events: 100_000,
+            max_replay: 10_000,
+            gap_wait: Duration::from_millis(100),
+            idle_timeout: Duration::from_secs(300),
+            workspace_mailbox: 65_536,
+            session_mailbox: 4_096,
+            outbound_max_bytes: 1024 * 1024,
+            max_subscriptions: 64,
+            max_frame_bytes: 64 * 1024,
+            heartbeat_interval: Duration::from_secs(25),
+            heartbeat_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RealtimeError {
+    #[error("the real-time core is not answering")]
+    Unavailable,
+}
+
+impl<T> From<SendError<T>> for RealtimeError {
+    fn from(_: SendError<T>) -> Self {
+        RealtimeError::Unavailable
+    }
+}
+
+impl From<MailboxError> for RealtimeError {
+    fn from(_: MailboxError) -> Self {
+        RealtimeError::Unavailable
+    }
+}
+
+/// Cloneable handle to the real-time core.
+#[derive(Clone)]
+pub struct Realtime {
+    registry: Addr<Registry>,
+    node: Uuid,
+    cfg: Arc<RealtimeConfig>,
+    next_session: Arc<AtomicU64>,
+    redis_out: Option<mpsc::Sender<BusOut>>,
+}
+
+impl Realtime {
+    /// Starts the registry (on the current arbiter) and, with Redis, the
+    /// bus publisher and subscriber tasks.
+    pub fn start(pool: Pool, cfg: RealtimeConfig, redis: Option<redis::Client>) -> Self {
+        let cfg = Arc::new(cfg);
+        let registry = Registry::new(pool, cfg.clone()).start();
+        let node = Uuid::new_v4();
+        let redis_out = redis.map(|client| {
+            let (tx, rx) = mpsc::channel(65_536);
+            actix::spawn(publish_loop(client.clone(), rx));
+            actix::spawn(subscribe_loop(client, node, registry.clone()));
+            tx
+        });
+        Self { registry, node, cfg, next_session: Arc::new(AtomicU64::new(1)), redis_out }
+    }
+
+    pub fn config(&self) -> &RealtimeConfig {
+        &self.cfg
+    }
+
+    /// Delivers a committed event: to this node's workspace at once, and
+    /// to the other nodes through Redis. Call only after the commit.
+    pub fn publish(&self, event: EventRecord) {
+        if let Some(tx) = &self.redis_out {
+            if tx.try_send(BusOut::Event(BusEvent { node: self.node, event: event.clone() })).is_err() {
+                // Other nodes will see the gap at the next event and read the table.
+                tracing::warn!("bus publisher queue full; other nodes will catch up from the table");
+            }
+        }
+        if self.registry.try_send(Route(event)).is_err() {
+            tracing::warn!("registry mailbox full; the workspace will catch up from the table");
+        }
+    }
+
+    /// Closes `principal`'s connections to `workspace_id` (every workspace
+    /// when `None`) on every node.
+    pub fn kick(&self, workspace_id: Option<Uuid>, principal: Principal) {
+        if let Some(tx) = &self.redis_out {
+            let _ = tx.try_send(BusOut::Control(BusControl { node: self.node, workspace_id, principal }));
+        }
+        self.registry.do_send(KickIn { workspace_id, principal });
+    }
+
+    /// The stream position of a workspace (starting its actor if needed).
+    pub async fn head(&self, workspace_id: Uuid) -> Result<StreamHead, RealtimeError> {
+        let ws = self.registry.send(GetWorkspace { workspace_id }).await?;
+        Ok(ws.send(GetHead).await?)
+    }
+
+    /// Workspace actors running on this node.
+    pub async fn running_workspaces(&self) -> Result<usize, RealtimeError> {
+        Ok(self.registry.send(CountRunning).await?)
+    }
+
+    /// Attaches an accepted WebSocket to its workspace. `guard` is dropped
+    /// when the connection ends (connection limits).
+    pub async fn attach(
+        &self,
+        workspace_id: Uuid,
+        viewer: Viewer,
+        encoding: Encoding,
+        ws: actix_ws::Session,
+        stream: actix_ws::MessageStream,
+        guard: Box<dyn Send>,
+    ) -> Result<(), RealtimeError> {
+        let workspace = self.registry.send(GetWorkspace { workspace_id }).await?;
+        let id = self.next_session.fetch_add(1, Ordering::Relaxed);
+        WsSession::start(id, workspace_id, workspace, viewer, encoding, self.cfg.clone(), ws, stream, guard);
+        Ok(())
+    }
+}

@@ -1,0 +1,248 @@
+//! One actor per WebSocket connection. It owns the socket (actix-ws),
+//! parses client messages, forwards subscriptions to its workspace actor,
+//! and writes outbound frames through a queue bounded in bytes: a client
+//! that stops reading is closed with `4008` when its queue passes the
+//! bound, and the workspace actor never waits for it.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix::prelude::*;
+use actix_ws::{CloseCode, CloseReason, Message, ProtocolError};
+use bytes::Bytes;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::handle::RealtimeConfig;
+use crate::principal::Viewer;
+use crate::protocol::{close, encode, ClientMessage, Encoding, Frame, ServerMessage};
+use crate::workspace::messages::{Connect, Deliver, Disconnect, Subscribe, Unsubscribe};
+use crate::workspace::WorkspaceActor;
+
+enum Outbound {
+    Frame(Frame),
+    Ping,
+    Pong(Bytes),
+}
+
+pub struct WsSession {
+    id: u64,
+    workspace_id: Uuid,
+    workspace: Addr<WorkspaceActor>,
+    viewer: Viewer,
+    encoding: Encoding,
+    cfg: Arc<RealtimeConfig>,
+    /// Bytes queued for the writer and not yet written.
+    queued: Arc<AtomicUsize>,
+    out: mpsc::UnboundedSender<Outbound>,
+    last_seen: Instant,
+    closing: bool,
+    /// Released when the session ends (connection limits).
+    _guard: Box<dyn Send>,
+}
+
+impl WsSession {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn start(
+        id: u64,
+        workspace_id: Uuid,
+        workspace: Addr<WorkspaceActor>,
+        viewer: Viewer,
+        encoding: Encoding,
+        cfg: Arc<RealtimeConfig>,
+        ws: actix_ws::Session,
+        stream: actix_ws::MessageStream,
+        guard: Box<dyn Send>,
+    ) -> Addr<Self> {
+        let queued = Arc::new(AtomicUsize::new(0));
+        // The queue is bounded by `queued` (bytes), checked on every enqueue.
+        let (tx, rx) = mpsc::unbounded_channel();
+        actix::spawn(write_loop(ws, rx, queued.clone()));
+        let stream = stream.max_frame_size(cfg.max_frame_bytes);
+        WsSession::create(move |ctx| {
+            ctx.add_stream(stream);
+            WsSession {
+                id,
+                workspace_id,
+                workspace,
+                viewer,
+                encoding,
+                cfg,
+                queued,
+                out: tx,
+                last_seen: Instant::now(),
+                closing: false,
+                _guard: guard,
+            }
+        })
+    }
+
+    /// Queues a frame, closing the connection when it would pass the bound.
+    fn push(&mut self, frame: Frame, ctx: &mut Context<Self>) {
+        if self.closing {
+            return;
+        }
+        if let Frame::Close(code, reason) = frame {
+            return self.close(code, &reason, ctx);
+        }
+        let len = frame.len();
+        if self.queued.load(Ordering::Relaxed) + len > self.cfg.outbound_max_bytes {
+            tracing::info!(session = self.id, workspace = %self.workspace_id, "outbound queue over its bound; closing");
+            return self.close(close::SLOW_CONSUMER, "slow consumer: resume from your last seq", ctx);
+        }
+        self.queued.fetch_add(len, Ordering::Relaxed);
+        if self.out.send(Outbound::Frame(frame)).is_err() {
+            ctx.stop();
+        }
+    }
+
+    fn send_msg(&mut self, msg: &ServerMessage, ctx: &mut Context<Self>) {
+        self.push(encode(msg, self.encoding), ctx);
+    }
+
+    fn close(&mut self, code: u16, reason: &str, ctx: &mut Context<Self>) {
+        if self.closing {
+            return;
+        }
+        self.closing = true;
+        // The close frame bypasses the byte bound: it must get out.
+        let _ = self.out.send(Outbound::Frame(Frame::Close(code, reason.to_owned())));
+        ctx.stop();
+    }
+
+    fn on_client_message(&mut self, msg: ClientMessage, ctx: &mut Context<Self>) {
+        match msg {
+            ClientMessage::Ping => self.send_msg(&ServerMessage::Pong, ctx),
+            ClientMessage::Subscribe { topics, since, epoch } => {
+                let m = Subscribe { session_id: self.id, topics, since, epoch };
+                if self.workspace.try_send(m).is_err() {
+                    self.send_msg(
+                        &ServerMessage::Error { code: "busy".into(), detail: "the workspace is busy; retry".into() },
+                        ctx,
+                    );
+                }
+            }
+            ClientMessage::Unsubscribe { topics } => {
+                let _ = self.workspace.try_send(Unsubscribe { session_id: self.id, topics });
+            }
+        }
+    }
+
+    fn bad_message(&mut self, detail: String, ctx: &mut Context<Self>) {
+        self.send_msg(&ServerMessage::Error { code: "bad_message".into(), detail }, ctx);
+    }
+}
+
+async fn write_loop(mut ws: actix_ws::Session, mut rx: mpsc::UnboundedReceiver<Outbound>, queued: Arc<AtomicUsize>) {
+    while let Some(item) = rx.recv().await {
+        let result = match item {
+            Outbound::Ping => ws.ping(b"").await,
+            Outbound::Pong(payload) => ws.pong(&payload).await,
+            Outbound::Frame(frame) => {
+                let len = frame.len();
+                let r = match frame {
+                    Frame::Text(b) => match bytestring::ByteString::try_from(b) {
+                        Ok(s) => ws.text(s).await,
+                        Err(_) => Ok(()),
+                    },
+                    Frame::Binary(b) => ws.binary(b).await,
+                    Frame::Close(code, reason) => {
+                        let _ = ws
+                            .close(Some(CloseReason { code: CloseCode::from(code), description: Some(reason) }))
+                            .await;
+                        return;
+                    }
+                };
+                queued.fetch_sub(len, Ordering::Relaxed);
+                r
+            }
+        };
+        if result.is_err() {
+            return;
+        }
+    }
+    let _ = ws.close(Some(CloseReason { code: CloseCode::Away, description: None })).await;
+}
+
+impl Actor for WsSession {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.set_mailbox_capacity(self.cfg.session_mailbox);
+        let connect = Connect {
+            session_id: self.id,
+            session: ctx.address().recipient(),
+            viewer: self.viewer.clone(),
+            encoding: self.encoding,
+        };
+        ctx.wait(self.workspace.send(connect).into_actor(self).map(|res, act, ctx| match res {
+            Ok(head) => {
+                let welcome = ServerMessage::Welcome {
+                    session: format!("{:x}", act.id),
+                    workspace: act.workspace_id,
+                    epoch: head.epoch,
+                    seq: head.seq,
+                    heartbeat_secs: act.cfg.heartbeat_interval.as_secs(),
+                };
+                act.send_msg(&welcome, ctx);
+            }
+            Err(_) => act.close(1011, "workspace unavailable; retry", ctx),
+        }));
+        let (interval, timeout) = (self.cfg.heartbeat_interval, self.cfg.heartbeat_timeout);
+        ctx.run_interval(interval, move |act, ctx| {
+            if act.last_seen.elapsed() > interval + timeout {
+                act.close(close::HEARTBEAT_TIMEOUT, "heartbeat timeout", ctx);
+            } else {
+                let _ = act.out.send(Outbound::Ping);
+            }
+        });
+    }
+
+    fn stopped(&mut self, _: &mut Self::Context) {
+        // One control message when the connection ends.
+        self.workspace.do_send(Disconnect { session_id: self.id });
+    }
+}
+
+impl Handler<Deliver> for WsSession {
+    type Result = ();
+    fn handle(&mut self, msg: Deliver, ctx: &mut Self::Context) {
+        self.push(msg.0, ctx);
+    }
+}
+
+impl StreamHandler<Result<Message, ProtocolError>> for WsSession {
+    fn handle(&mut self, item: Result<Message, ProtocolError>, ctx: &mut Self::Context) {
+        self.last_seen = Instant::now();
+        let msg = match item {
+            Ok(m) => m,
+            Err(ProtocolError::Overflow) => return self.close(1009, "frame too large", ctx),
+            Err(_) => return self.close(1002, "protocol error", ctx),
+        };
+        match msg {
+            Message::Text(text) => match serde_json::from_str::<ClientMessage>(&text) {
+                Ok(m) => self.on_client_message(m, ctx),
+                Err(e) => self.bad_message(format!("not a client message: {e}"), ctx),
+            },
+            Message::Binary(bin) => match rmp_serde::from_slice::<ClientMessage>(&bin) {
+                Ok(m) => self.on_client_message(m, ctx),
+                Err(e) => self.bad_message(format!("not a MessagePack client message: {e}"), ctx),
+            },
+            Message::Ping(payload) => {
+                let _ = self.out.send(Outbound::Pong(payload));
+            }
+            Message::Pong(_) | Message::Nop => {}
+            Message::Close(_) => {
+                self.closing = true;
+                let _ = self.out.send(Outbound::Frame(Frame::Close(1000, String::new())));
+                ctx.stop();
+            }
+            Message::Continuation(_) => self.close(1003, "fragmented messages are not supported", ctx),
+        }
+    }
+
+    fn finished(&mut self, ctx: &mut Self::Context) {
+        ctx.stop();
+    }
+}

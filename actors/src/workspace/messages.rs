@@ -1,0 +1,91 @@
+//! Messages the workspace actor handles. Callers outside the crate use
+//! [`crate::handle::Realtime`] instead of sending these directly.
+
+use actix::prelude::*;
+use uuid::Uuid;
+
+use crate::event::EventRecord;
+use crate::principal::{Principal, Viewer};
+use crate::protocol::{Encoding, Frame};
+
+/// Attach a WebSocket session; replies with the stream position.
+#[derive(Message)]
+#[rtype(result = "StreamHead")]
+pub struct Connect {
+    pub session_id: u64,
+    pub session: Recipient<Deliver>,
+    pub viewer: Viewer,
+    pub encoding: Encoding,
+}
+
+/// Detach a session (its connection ended).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Disconnect {
+    pub session_id: u64,
+}
+
+/// Subscribe a session to topics, replaying after `since` when given.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Subscribe {
+    pub session_id: u64,
+    pub topics: Vec<String>,
+    pub since: Option<i64>,
+    pub epoch: Option<i64>,
+}
+
+/// Stop sending these topics to a session.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Unsubscribe {
+    pub session_id: u64,
+    pub topics: Vec<String>,
+}
+
+/// A committed event from the bus, possibly out of order or duplicated.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Committed(pub EventRecord);
+
+/// Close the connections of a principal (revocation, suspension, logout).
+#[derive(Message)]
+#[rtype(result = "usize")]
+pub struct Kick {
+    pub principal: Principal,
+}
+
+/// Catch up from the events table (after the bus lost messages).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Resync;
+
+/// The position of the stream: epoch and last applied seq.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, MessageResponse)]
+pub struct StreamHead {
+    pub epoch: i64,
+    pub seq: i64,
+}
+
+/// Ask for the stream position.
+#[derive(Message)]
+#[rtype(result = "StreamHead")]
+pub struct GetHead;
+
+/// Number of attached sessions (metrics and tests).
+#[derive(Message)]
+#[rtype(result = "usize")]
+pub struct CountSessions;
+
+/// Sent to a session: one frame to write (or a close).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Deliver(pub Frame);
+
+/// Sent to the registry when a workspace actor stops.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct WorkspaceStopped {
+    pub workspace_id: Uuid,
+    pub generation: u64,
+}

@@ -1,0 +1,570 @@
+//! The workspace actor: the one owner of a workspace's live state.
+//!
+//! Today it owns the event stream of the workspace — its position, a ring
+//! of recent events, out-of-order arrivals, and the attached sessions with
+//! their subscriptions — and fans events out to sessions after checking
+//! each event's visibility. Later features keep their hot state here too.
+//!
+//! Contract: events are applied strictly in seq order. A duplicate is
+//! ignored; an event that arrives ahead of a gap waits briefly for the
+//! missing ones and then the gap is filled from the events table. A
+//! subscriber never sees a gap: it gets every event it may see, in order,
+//! or a `reset`.
+
+pub mod messages;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix::prelude::*;
+use deadpool_postgres::Pool;
+use uuid::Uuid;
+
+use crate::event::{topic_matches, EventRecord};
+use crate::handle::RealtimeConfig;
+use crate::principal::Viewer;
+use crate::protocol::{close, encode, EncodedEvent, Encoding, Frame, ServerMessage};
+use crate::store;
+use messages::*;
+
+/// One attached WebSocket session.
+struct Conn {
+    session: Recipient<Deliver>,
+    viewer: Viewer,
+    encoding: Encoding,
+    /// Topic -> state of that subscription.
+    subs: HashMap<String, Sub>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Sub {
+    /// The seq of the previous event sent on this subscription.
+    prev: Option<i64>,
+    /// Replay from the table is in flight: live events wait in the ring.
+    recovering: bool,
+}
+
+pub struct WorkspaceActor {
+    id: Uuid,
+    generation: u64,
+    pool: Pool,
+    cfg: Arc<RealtimeConfig>,
+    registry: Recipient<WorkspaceStopped>,
+    epoch: i64,
+    head: i64,
+    ring: VecDeque<Arc<EncodedEvent>>,
+    pending: BTreeMap<i64, EventRecord>,
+    catchup_scheduled: bool,
+    catching_up: bool,
+    conns: HashMap<u64, Conn>,
+    idle_since: Instant,
+}
+
+impl WorkspaceActor {
+    pub(crate) fn new(
+        id: Uuid,
+        generation: u64,
+        pool: Pool,
+        cfg: Arc<RealtimeConfig>,
+        registry: Recipient<WorkspaceStopped>,
+    ) -> Self {
+        Self {
+            id,
+            generation,
+            pool,
+            cfg,
+            registry,
+            epoch: 1,
+            head: 0,
+            ring: VecDeque::new(),
+            pending: BTreeMap::new(),
+            catchup_scheduled: false,
+            catching_up: false,
+            conns: HashMap::new(),
+            idle_since: Instant::now(),
+        }
+    }
+
+    fn send(conn: &Conn, frame: Frame) -> bool {
+        conn.session.try_send(Deliver(frame)).is_ok()
+    }
+
+    fn send_msg(conn: &Conn, msg: &ServerMessage) -> bool {
+        Self::send(conn, encode(msg, conn.encoding))
+    }
+
+    /// Applies the next event in order: ring, then fan-out.
+    fn apply(&mut self, record: EventRecord) {
+        self.head = record.seq;
+        let event = EncodedEvent::new(record);
+        self.ring.push_back(event.clone());
+        self.trim_ring();
+        self.fan_out(&event);
+    }
+
+    fn trim_ring(&mut self) {
+        let min_age = chrono::Duration::from_std(self.cfg.ring_min_age).unwrap_or_default();
+        let now = chrono::Utc::now();
+        while self.ring.len() > self.cfg.ring_max_events
+            || (self.ring.len() > self.cfg.ring_min_events
+                && self.ring.front().is_some_and(|e| now - e.record.at > min_age))
+        {
+            self.ring.pop_front();
+        }
+    }
+
+    /// Sends `event` to every subscription that may see it. Sessions whose
+    /// mailbox is full or gone are dropped (they resume from their seq).
+    fn fan_out(&mut self, event: &Arc<EncodedEvent>) {
+        let r = &event.record;
+        let mut dead = Vec::new();
+        for (id, conn) in self.conns.iter_mut() {
+            if !r.visibility.allows(&conn.viewer, &r.kind) {
+                continue;
+            }
+            for (topic, sub) in conn.subs.iter_mut() {
+                if sub.recovering || !topic_matches(topic, &r.topic) {
+                    continue;
+                }
+                let frame = event.frame(conn.encoding, topic, sub.prev);
+                sub.prev = Some(r.seq);
+                if conn.session.try_send(Deliver(frame)).is_err() {
+                    dead.push(*id);
+                    break;
+                }
+            }
+        }
+        for id in dead {
+            self.drop_slow(id);
+        }
+    }
+
+    fn drop_slow(&mut self, id: u64) {
+        if let Some(conn) = self.conns.remove(&id) {
+            tracing::info!(workspace = %self.id, session = id, "dropping a session that stopped draining");
+            // One control message, not fan-out: do_send may exceed capacity once.
+            conn.session.do_send(Deliver(Frame::Close(
+                close::SLOW_CONSUMER,
+                "slow consumer: resume from your last seq".into(),
+            )));
+        }
+    }
+
+    /// Takes committed events from the bus in seq order.
+    fn accept(&mut self, record: EventRecord, ctx: &mut Context<Self>) {
+        if record.epoch != self.epoch {
+            self.epoch_changed(record.epoch, ctx);
+            return;
+        }
+        if record.seq <= self.head {
+            return;
+        }
+        if record.seq == self.head + 1 && !self.catching_up {
+            self.apply(record);
+            self.drain_pending();
+        } else {
+            self.pending.insert(record.seq, record);
+            self.schedule_catchup(ctx);
+        }
+    }
+
+    fn drain_pending(&mut self) {
+        while let Some(entry) = self.pending.first_entry() {
+            if *entry.key() <= self.head {
+                entry.remove();
+            } else if *entry.key() == self.head + 1 {
+                let record = entry.remove();
+                self.apply(record);
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// A gap: give in-flight publications a moment, then read the table.
+    fn schedule_catchup(&mut self, ctx: &mut Context<Self>) {
+        if self.catchup_scheduled {
+            return;
+        }
+        self.catchup_scheduled = true;
+        ctx.run_later(self.cfg.gap_wait, |act, ctx| {
+            act.catchup_scheduled = false;
+            if act.pending.first_key_value().is_some_and(|(seq, _)| *seq > act.head + 1) {
+                act.catch_up(ctx);
+            }
+        });
+    }
+
+    /// Reads everything after `head` from the table and applies it.
+    fn catch_up(&mut self, ctx: &mut Context<Self>) {
+        if self.catching_up {
+            return;
+        }
+        self.catching_up = true;
+        let pool = self.pool.clone();
+        let (id, after) = (self.id, self.head);
+        let batch = self.cfg.max_replay as i64;
+        let fut = async move {
+            let client = pool.get().await.map_err(|e| e.to_string())?;
+            let (epoch, last) = store::select_stream_head(&client, id).await.map_err(|e| e.to_string())?;
+            let events =
+                store::select_events_between(&client, id, after, last, batch).await.map_err(|e| e.to_string())?;
+            Ok::<_, String>((epoch, last, events))
+        };
+        ctx.spawn(fut.into_actor(self).map(|res, act, ctx| {
+            act.catching_up = false;
+            match res {
+                Ok((epoch, _, _)) if epoch != act.epoch => act.epoch_changed(epoch, ctx),
+                Ok((_, last, events)) => {
+                    let expected_first = act.head + 1;
+                    if events.first().is_some_and(|e| e.seq != expected_first) {
+                        // The events we missed were pruned: continuity is lost.
+                        act.reset_all("events_lost");
+                        act.head = last;
+                        act.ring.clear();
+                        act.pending.retain(|seq, _| *seq > last);
+                    } else {
+                        for e in events {
+                            if e.seq == act.head + 1 {
+                                act.apply(e);
+                            }
+                        }
+                    }
+                    act.drain_pending();
+                    if act.head < last || !act.pending.is_empty() {
+                        act.catch_up(ctx);
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(workspace = %act.id, error = %e, "catch-up from the events table failed; retrying");
+                    act.schedule_catchup(ctx);
+                }
+            }
+        }));
+    }
+
+    fn epoch_changed(&mut self, epoch: i64, ctx: &mut Context<Self>) {
+        tracing::warn!(workspace = %self.id, old = self.epoch, new = epoch, "stream epoch changed");
+        self.epoch = epoch;
+        self.ring.clear();
+        self.pending.clear();
+        self.reset_all("epoch_changed");
+        self.load_head(ctx);
+    }
+
+    /// Tells every session to reload and drops their subscriptions.
+    fn reset_all(&mut self, reason: &str) {
+        let msg = ServerMessage::Reset { reason: reason.to_owned(), epoch: self.epoch, seq: self.head };
+        for conn in self.conns.values_mut() {
+            conn.subs.clear();
+            Self::send_msg(conn, &msg);
+        }
+    }
+
+    fn load_head(&mut self, ctx: &mut Context<Self>) {
+        let pool = self.pool.clone();
+        let id = self.id;
+        let fut = async move {
+            let client = pool.get().await.map_err(|e| e.to_string())?;
+            store::select_stream_head(&client, id).await.map_err(|e| e.to_string())
+        };
+        ctx.wait(fut.into_actor(self).map(|res, act, ctx| match res {
+            Ok((epoch, seq)) => {
+                act.epoch = epoch;
+                act.head = seq;
+                act.drain_pending();
+            }
+            Err(e) => {
+                tracing::error!(workspace = %act.id, error = %e, "cannot load the stream position; stopping");
+                ctx.stop();
+            }
+        }));
+    }
+
+    /// Validates topics; returns the first problem.
+    fn check_topics(&self, conn: &Conn, topics: &[String]) -> Result<(), (&'static str, String)> {
+        if topics.is_empty() {
+            return Err(("invalid_topic", "name at least one topic".into()));
+        }
+        for t in topics {
+            if !valid_topic(t) {
+                return Err(("invalid_topic", format!("unknown topic `{}`", t.chars().take(80).collect::<String>())));
+            }
+        }
+        let total = conn.subs.len() + topics.iter().filter(|t| !conn.subs.contains_key(*t)).count();
+        if total > self.cfg.max_subscriptions {
+            return Err((
+                "too_many_subscriptions",
+                format!("at most {} subscriptions per connection", self.cfg.max_subscriptions),
+            ));
+        }
+        Ok(())
+    }
+
+    fn subscribe(&mut self, msg: Subscribe, ctx: &mut Context<Self>) {
+        let (epoch, head) = (self.epoch, self.head);
+        let ring_start = self.ring.front().map(|e| e.record.seq).unwrap_or(head + 1);
+        let max_replay = self.cfg.max_replay as i64;
+        let Some(conn) = self.conns.get_mut(&msg.session_id) else { return };
+        let topics = msg.topics;
+        let reply = |conn: &Conn, m: ServerMessage| {
+            Self::send_msg(conn, &m);
+        };
+        let Some(since) = msg.since else {
+            for t in &topics {
+                conn.subs.insert(t.clone(), Sub { prev: None, recovering: false });
+            }
+            reply(conn, ServerMessage::Subscribed { topics, recovered: false, epoch, seq: head });
+            return;
+        };
+        let reset = |conn: &Conn, reason: &str| {
+            reply(conn, ServerMessage::Reset { reason: reason.to_owned(), epoch, seq: head });
+        };
+        if msg.epoch.is_some_and(|e| e != epoch) {
+            return reset(conn, "epoch_changed");
+        }
+        if since > head || since < 0 {
+            return reset(conn, "unknown_position");
+        }
+        if since + 1 >= ring_start {
+            // Served from memory.
+            for t in &topics {
+                conn.subs.insert(t.clone(), Sub { prev: Some(since), recovering: false });
+            }
+            reply(conn, ServerMessage::Subscribed { topics: topics.clone(), recovered: true, epoch, seq: head });
+            let replay: Vec<_> = self.ring.iter().filter(|e| e.record.seq > since).cloned().collect();
+            self.replay_to(msg.session_id, &topics, &replay);
+            return;
+        }
+        if head - since > max_replay {
+            return reset(conn, "too_old");
+        }
+        // Older than the ring: read the table, live events wait in the ring.
+        for t in &topics {
+            conn.subs.insert(t.clone(), Sub { prev: Some(since), recovering: true });
+        }
+        reply(conn, ServerMessage::Subscribed { topics: topics.clone(), recovered: true, epoch, seq: head });
+        let pool = self.pool.clone();
+        let id = self.id;
+        let upto = ring_start - 1;
+        let fut = async move {
+            let client = pool.get().await.map_err(|e| e.to_string())?;
+            store::select_events_between(&client, id, since, upto, max_replay).await.map_err(|e| e.to_string())
+        };
+        let session_id = msg.session_id;
+        ctx.spawn(
+            fut.into_actor(self).map(move |res, act, _| act.finish_recovery(session_id, topics, since, upto, res)),
+        );
+    }
+
+    fn finish_recovery(
+        &mut self,
+        session_id: u64,
+        topics: Vec<String>,
+        since: i64,
+        upto: i64,
+        res: Result<Vec<EventRecord>, String>,
+    ) {
+        let (epoch, head) = (self.epoch, self.head);
+        let ring_start = self.ring.front().map(|e| e.record.seq).unwrap_or(head + 1);
+        let Some(conn) = self.conns.get_mut(&session_id) else { return };
+        let complete = match &res {
+            Ok(events) => {
+                events.first().map(|e| e.seq) == Some(since + 1).filter(|_| since < upto)
+                    && events.last().map(|e| e.seq) == Some(upto)
+                    && ring_start <= upto + 1
+            }
+            Err(_) => false,
+        };
+        if !complete {
+            for t in &topics {
+                conn.subs.remove(t);
+            }
+            let reason = if res.is_err() { "replay_failed" } else { "too_old" };
+            Self::send_msg(conn, &ServerMessage::Reset { reason: reason.into(), epoch, seq: head });
+            return;
+        }
+        let from_table: Vec<Arc<EncodedEvent>> = res.unwrap_or_default().into_iter().map(EncodedEvent::new).collect();
+        let from_ring: Vec<_> = self.ring.iter().filter(|e| e.record.seq > upto).cloned().collect();
+        for t in &topics {
+            if let Some(sub) = conn.subs.get_mut(t) {
+                sub.recovering = false;
+            }
+        }
+        self.replay_to(session_id, &topics, &from_table);
+        self.replay_to(session_id, &topics, &from_ring);
+    }
+
+    /// Sends `events` (in order) to `topics` of one session, filtered.
+    fn replay_to(&mut self, session_id: u64, topics: &[String], events: &[Arc<EncodedEvent>]) {
+        let Some(conn) = self.conns.get_mut(&session_id) else { return };
+        let mut ok = true;
+        'events: for e in events {
+            let r = &e.record;
+            if !r.visibility.allows(&conn.viewer, &r.kind) {
+                continue;
+            }
+            for t in topics {
+                let Some(sub) = conn.subs.get_mut(t) else { continue };
+                if sub.recovering || !topic_matches(t, &r.topic) || sub.prev.is_some_and(|p| p >= r.seq) {
+                    continue;
+                }
+                let frame = e.frame(conn.encoding, t, sub.prev);
+                sub.prev = Some(r.seq);
+                if conn.session.try_send(Deliver(frame)).is_err() {
+                    ok = false;
+                    break 'events;
+                }
+            }
+        }
+        if !ok {
+            self.drop_slow(session_id);
+        }
+    }
+}
+
+/// Topics a client may name.
+pub fn valid_topic(t: &str) -> bool {
+    match t {
+        "workspace" | "leads" | "contacts" | "activities" | "notifications" | "dashboard" => true,
+        _ => {
+            if let Some(id) = t.strip_prefix("pipeline:") {
+                Uuid::parse_str(id).is_ok()
+            } else if let Some(res) = t.strip_prefix("presence:") {
+                !res.is_empty()
+                    && res.len() <= 100
+                    && res.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_:".contains(&b))
+            } else {
+                false
+            }
+        }
+    }
+}
+
+impl Actor for WorkspaceActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.set_mailbox_capacity(self.cfg.workspace_mailbox);
+        self.load_head(ctx);
+        let idle = self.cfg.idle_timeout;
+        ctx.run_interval(idle.min(Duration::from_secs(30)).max(Duration::from_millis(50)), move |act, ctx| {
+            if act.conns.is_empty() && act.idle_since.elapsed() >= idle {
+                tracing::debug!(workspace = %act.id, "workspace actor idle; stopping");
+                ctx.stop();
+            }
+        });
+    }
+
+    fn stopped(&mut self, _: &mut Self::Context) {
+        self.registry.do_send(WorkspaceStopped { workspace_id: self.id, generation: self.generation });
+    }
+}
+
+impl Handler<Connect> for WorkspaceActor {
+    type Result = StreamHead;
+    fn handle(&mut self, msg: Connect, _: &mut Self::Context) -> StreamHead {
+        self.conns.insert(
+            msg.session_id,
+            Conn { session: msg.session, viewer: msg.viewer, encoding: msg.encoding, subs: HashMap::new() },
+        );
+        StreamHead { epoch: self.epoch, seq: self.head }
+    }
+}
+
+impl Handler<Disconnect> for WorkspaceActor {
+    type Result = ();
+    fn handle(&mut self, msg: Disconnect, _: &mut Self::Context) {
+        self.conns.remove(&msg.session_id);
+        if self.conns.is_empty() {
+            self.idle_since = Instant::now();
+        }
+    }
+}
+
+impl Handler<Subscribe> for WorkspaceActor {
+    type Result = ();
+    fn handle(&mut self, msg: Subscribe, ctx: &mut Self::Context) {
+        let Some(conn) = self.conns.get(&msg.session_id) else { return };
+        if let Err((code, detail)) = self.check_topics(conn, &msg.topics) {
+            Self::send_msg(conn, &ServerMessage::Error { code: code.into(), detail });
+            return;
+        }
+        self.subscribe(msg, ctx);
+    }
+}
+
+impl Handler<Unsubscribe> for WorkspaceActor {
+    type Result = ();
+    fn handle(&mut self, msg: Unsubscribe, _: &mut Self::Context) {
+        let Some(conn) = self.conns.get_mut(&msg.session_id) else { return };
+        for t in &msg.topics {
+            conn.subs.remove(t);
+        }
+        Self::send_msg(conn, &ServerMessage::Unsubscribed { topics: msg.topics });
+    }
+}
+
+impl Handler<Committed> for WorkspaceActor {
+    type Result = ();
+    fn handle(&mut self, msg: Committed, ctx: &mut Self::Context) {
+        self.accept(msg.0, ctx);
+    }
+}
+
+impl Handler<Resync> for WorkspaceActor {
+    type Result = ();
+    fn handle(&mut self, _: Resync, ctx: &mut Self::Context) {
+        self.catch_up(ctx);
+    }
+}
+
+impl Handler<Kick> for WorkspaceActor {
+    type Result = usize;
+    fn handle(&mut self, msg: Kick, _: &mut Self::Context) -> usize {
+        let ids: Vec<u64> =
+            self.conns.iter().filter(|(_, c)| msg.principal.matches(&c.viewer)).map(|(id, _)| *id).collect();
+        for id in &ids {
+            if let Some(conn) = self.conns.remove(id) {
+                // One control message per kicked session.
+                conn.session.do_send(Deliver(Frame::Close(close::REVOKED, "access revoked".into())));
+            }
+        }
+        ids.len()
+    }
+}
+
+impl Handler<GetHead> for WorkspaceActor {
+    type Result = StreamHead;
+    fn handle(&mut self, _: GetHead, _: &mut Self::Context) -> StreamHead {
+        StreamHead { epoch: self.epoch, seq: self.head }
+    }
+}
+
+impl Handler<CountSessions> for WorkspaceActor {
+    type Result = usize;
+    fn handle(&mut self, _: CountSessions, _: &mut Self::Context) -> usize {
+        self.conns.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_topic;
+
+    #[test]
+    fn topics() {
+        for (t, ok) in [
+            ("workspace", true),
+            ("leads", true),
+            ("pipeline:6f1c2b1e-8f39-4c8e-9d0b-1a2b3c4d5e6f", true),
+            ("pipeline:nope", false),
+            ("presence:board-1", true),
+            ("presence:", false),
+            ("everything", false),
+        ] {
+            assert_eq!(valid_topic(t), ok, "{t}");
+        }
+    }
+}

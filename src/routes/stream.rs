@@ -1,0 +1,166 @@
+//! `GET /api/v1/stream` (the WebSocket) and `POST /api/v1/stream/tickets`.
+//!
+//! Browsers authenticate the handshake with their session cookie and an
+//! allowed `Origin` (cross-site WebSocket hijacking is refused); SDKs and
+//! integrators use `Authorization: Bearer` or a single-use ticket.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use chrono::Utc;
+use pulse_actors::protocol::{Encoding, MSGPACK_SUBPROTOCOL};
+use pulse_actors::{Role, Viewer};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::extract::{Authenticated, Member};
+use crate::auth::permissions::SubscribeEvents;
+use crate::auth::{secrets, Action};
+use crate::db::stream_tickets::{self, TicketRow};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Seconds a ticket stays valid.
+pub const TICKET_TTL_SECS: i64 = 30;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct StreamQuery {
+    /// A single-use ticket from `POST /api/v1/stream/tickets`.
+    pub ticket: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TicketResponse {
+    pub ticket: String,
+    pub expires_at: chrono::DateTime<Utc>,
+}
+
+/// Who is connecting, resolved from a ticket or the request's credential.
+struct StreamCaller {
+    workspace_id: uuid::Uuid,
+    viewer: Viewer,
+    key: String,
+}
+
+async fn from_ticket(state: &AppState, ticket: &str) -> ApiResult<StreamCaller> {
+    let client = state.db().await?;
+    let row = stream_tickets::redeem_ticket(&client, &secrets::hash(ticket)).await?.ok_or(ApiError::Unauthenticated)?;
+    match (row.user_id, row.token_id) {
+        (Some(user_id), _) => {
+            let live = match row.session_id {
+                Some(s) => stream_tickets::session_is_live(&client, s).await?,
+                None => true,
+            };
+            let role = stream_tickets::select_active_role(&client, row.workspace_id, user_id)
+                .await?
+                .and_then(|r| Role::parse(&r));
+            let role = role.filter(|_| live).ok_or(ApiError::Unauthenticated)?;
+            let viewer = Viewer::Member { user_id, role, session_id: row.session_id };
+            Ok(StreamCaller { workspace_id: row.workspace_id, viewer, key: format!("u:{user_id}") })
+        }
+        (None, Some(token_id)) => {
+            let scopes =
+                stream_tickets::select_live_token_scopes(&client, token_id).await?.ok_or(ApiError::Unauthenticated)?;
+            if !scopes.iter().any(|s| s == "events:subscribe") {
+                return Err(ApiError::InsufficientScope("events:subscribe"));
+            }
+            Ok(StreamCaller {
+                workspace_id: row.workspace_id,
+                viewer: Viewer::Token { token_id, scopes },
+                key: format!("t:{token_id}"),
+            })
+        }
+        _ => Err(ApiError::Unauthenticated),
+    }
+}
+
+async fn from_credential(state: &AppState, req: &HttpRequest) -> ApiResult<StreamCaller> {
+    let auth = Authenticated::extract(req).await?;
+    let (workspace_id, _, role, scopes) = crate::auth::extract::authorize(&auth, Action::SubscribeEvents)?;
+    match auth {
+        Authenticated::Session(s) => {
+            // A browser always sends Origin on a WebSocket handshake.
+            let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+            if !origin.is_some_and(|o| state.origins.allows(o)) {
+                return Err(ApiError::Csrf("WebSocket handshake from an origin that is not allowed"));
+            }
+            let role = role.ok_or(ApiError::Unauthenticated)?;
+            let viewer = Viewer::Member { user_id: s.user_id, role, session_id: Some(s.session_id) };
+            Ok(StreamCaller { workspace_id, viewer, key: format!("u:{}", s.user_id) })
+        }
+        Authenticated::Token(t) => Ok(StreamCaller {
+            workspace_id,
+            viewer: Viewer::Token { token_id: t.token_id, scopes },
+            key: format!("t:{}", t.token_id),
+        }),
+    }
+}
+
+fn wants_msgpack(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|p| p.trim() == MSGPACK_SUBPROTOCOL)
+}
+
+/// Opens the live event stream (WebSocket upgrade).
+#[utoipa::path(get, path = "/api/v1/stream", tag = "stream", params(StreamQuery),
+    description = "WebSocket upgrade. Session cookie plus an allowed Origin, `Authorization: Bearer` with `events:subscribe`, or a ticket. See docs/PROTOCOL.md.",
+    responses((status = 101, description = "Switching protocols"), (status = 400, body = crate::error::Problem),
+        (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+pub async fn open_stream(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<StreamQuery>,
+    body: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let caller = match &query.ticket {
+        Some(t) => from_ticket(&state, t).await?,
+        None => from_credential(&state, &req).await?,
+    };
+    let guard = state
+        .stream_limits
+        .acquire(&caller.key, &crate::http::client_ip(&req))
+        .map_err(|detail| ApiError::TooManyRequests { retry_after: 5, detail: detail.into() })?;
+    let msgpack = wants_msgpack(&req);
+    let (mut res, session, stream) = actix_ws::handle(&req, body).map_err(|e| ApiError::BadRequest {
+        code: "not_a_websocket",
+        detail: format!("expected a WebSocket upgrade: {e}"),
+    })?;
+    if msgpack {
+        res.headers_mut().insert(header::SEC_WEBSOCKET_PROTOCOL, HeaderValue::from_static(MSGPACK_SUBPROTOCOL));
+    }
+    let encoding = if msgpack { Encoding::MsgPack } else { Encoding::Json };
+    state
+        .realtime
+        .attach(caller.workspace_id, caller.viewer, encoding, session, stream, Box::new(guard))
+        .await
+        .map_err(|_| ApiError::Unavailable)?;
+    Ok(res)
+}
+
+/// Issues a single-use ticket (valid 30 s) for opening the stream without
+/// putting a long-lived secret in a URL.
+#[utoipa::path(post, path = "/api/v1/stream/tickets", tag = "stream",
+    responses((status = 201, body = TicketResponse), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
+pub async fn create_ticket(
+    state: web::Data<AppState>,
+    member: Member<SubscribeEvents>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let session_id = match Authenticated::extract(&req).await? {
+        Authenticated::Session(s) => Some(s.session_id),
+        Authenticated::Token(_) => None,
+    };
+    let ticket = secrets::random_secret();
+    let expires_at = Utc::now() + chrono::Duration::seconds(TICKET_TTL_SECS);
+    let owner = TicketRow {
+        workspace_id: member.workspace_id,
+        user_id: member.actor.user_id(),
+        token_id: member.actor.token_id(),
+        session_id,
+    };
+    let client = state.db().await?;
+    stream_tickets::insert_ticket(&client, &secrets::hash(&ticket), &owner, expires_at).await?;
+    Ok(HttpResponse::Created().json(TicketResponse { ticket, expires_at }))
+}

@@ -1,0 +1,167 @@
+//! The WebSocket stream: handshake authentication, the protocol, limits.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::helpers::{assert_problem, spawn_app, spawn_app_with};
+use crate::ws::{connect, WsAuth};
+
+#[actix_web::test]
+async fn a_browser_connects_with_its_cookie_from_the_allowed_origin() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let mut ws = connect(&app, WsAuth::Cookie(&ann.browser, Some(&app.address)), false).await.unwrap();
+    let w = ws.welcome().await;
+    assert_eq!(w["workspace"], ann.workspace_id.to_string());
+    assert_eq!(w["epoch"], 1);
+    assert!(w["seq"].is_i64());
+    assert_eq!(w["heartbeat_secs"], 25);
+}
+
+#[actix_web::test]
+async fn cross_site_and_originless_cookie_handshakes_are_refused() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    assert_eq!(connect(&app, WsAuth::Cookie(&ann.browser, Some("https://evil.example")), false).await.err(), Some(403));
+    assert_eq!(connect(&app, WsAuth::Cookie(&ann.browser, None), false).await.err(), Some(403));
+    assert_eq!(connect(&app, WsAuth::None, false).await.err(), Some(401));
+    assert_eq!(connect(&app, WsAuth::Bearer("pulse_not-a-token"), false).await.err(), Some(401));
+}
+
+#[actix_web::test]
+async fn a_ticket_opens_one_stream_once() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let res = ann.browser.post("/api/v1/stream/tickets", &json!({})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let body: Value = res.json().await.unwrap();
+    let ticket = body["ticket"].as_str().unwrap().to_owned();
+    let mut ws = connect(&app, WsAuth::Ticket(&ticket), false).await.unwrap();
+    assert_eq!(ws.welcome().await["workspace"], ann.workspace_id.to_string());
+    assert_eq!(connect(&app, WsAuth::Ticket(&ticket), false).await.err(), Some(401), "single use");
+    assert_eq!(connect(&app, WsAuth::Ticket("made-up"), false).await.err(), Some(401));
+}
+
+#[actix_web::test]
+async fn an_expired_ticket_is_refused() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let body: Value = ann.browser.post("/api/v1/stream/tickets", &json!({})).await.json().await.unwrap();
+    app.db().await.execute("UPDATE stream_tickets SET expires_at = now() - interval '1 second'", &[]).await.unwrap();
+    assert_eq!(connect(&app, WsAuth::Ticket(body["ticket"].as_str().unwrap()), false).await.err(), Some(401));
+}
+
+#[actix_web::test]
+async fn subscribing_answers_with_the_stream_position_and_rejects_unknown_topics() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let mut ws = connect(&app, WsAuth::Cookie(&ann.browser, Some(&app.address)), false).await.unwrap();
+    ws.welcome().await;
+    let ok = ws.subscribe(&["workspace", "leads"], None).await;
+    assert_eq!(ok["msg"], "subscribed");
+    assert_eq!(ok["topics"], json!(["workspace", "leads"]));
+    assert_eq!(ok["recovered"], false);
+    let bad = ws.subscribe(&["everything"], None).await;
+    assert_eq!(bad["msg"], "error");
+    assert_eq!(bad["code"], "invalid_topic");
+    ws.send(json!({"msg": "unsubscribe", "topics": ["leads"]})).await;
+    assert_eq!(ws.next().await["msg"], "unsubscribed");
+    ws.send(json!({"msg": "ping"})).await;
+    assert_eq!(ws.next().await["msg"], "pong");
+}
+
+#[actix_web::test]
+async fn malformed_frames_get_an_error_and_the_connection_survives() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let mut ws = connect(&app, WsAuth::Cookie(&ann.browser, Some(&app.address)), false).await.unwrap();
+    ws.welcome().await;
+    for bad in ["not json", "{\"msg\":\"explode\"}", "{\"msg\":\"subscribe\",\"topics\":7}", "[]"] {
+        ws.send_raw(Message::Text(bad.into())).await;
+        let e = ws.next().await;
+        assert_eq!(e["msg"], "error", "{bad}");
+        assert_eq!(e["code"], "bad_message", "{bad}");
+    }
+    ws.send_raw(Message::Binary(vec![0xc1, 0xff, 0x00])).await;
+    assert_eq!(ws.next().await["code"], "bad_message");
+    ws.send(json!({"msg": "ping"})).await;
+    assert_eq!(ws.next().await["msg"], "pong");
+}
+
+#[actix_web::test]
+async fn an_oversized_frame_closes_the_connection_with_1009() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let mut ws = connect(&app, WsAuth::Cookie(&ann.browser, Some(&app.address)), false).await.unwrap();
+    ws.welcome().await;
+    ws.send_raw(Message::Text("x".repeat(70 * 1024))).await;
+    assert_eq!(ws.closed_with(Duration::from_secs(5)).await, Some(1009));
+    // The server is fine afterwards.
+    let mut again = connect(&app, WsAuth::Cookie(&ann.browser, Some(&app.address)), false).await.unwrap();
+    again.welcome().await;
+}
+
+#[actix_web::test]
+async fn msgpack_is_negotiated_by_subprotocol_and_carries_the_same_messages() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let mut json_ws = connect(&app, WsAuth::Cookie(&ann.browser, Some(&app.address)), false).await.unwrap();
+    let mut mp_ws = connect(&app, WsAuth::Cookie(&ann.browser, Some(&app.address)), true).await.unwrap();
+    let a = json_ws.welcome().await;
+    let b = mp_ws.welcome().await;
+    assert_eq!(a["workspace"], b["workspace"]);
+    assert_eq!(a["seq"], b["seq"]);
+    let sa = json_ws.subscribe(&["workspace"], None).await;
+    let sb = mp_ws.subscribe(&["workspace"], None).await;
+    assert_eq!(sa, sb);
+}
+
+#[actix_web::test]
+async fn connections_past_the_per_user_limit_are_refused_until_one_closes() {
+    let app = spawn_app_with(|s| s.ws_max_per_user = 2).await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let origin = app.address.clone();
+    let mut a = connect(&app, WsAuth::Cookie(&ann.browser, Some(&origin)), false).await.unwrap();
+    let mut b = connect(&app, WsAuth::Cookie(&ann.browser, Some(&origin)), false).await.unwrap();
+    a.welcome().await;
+    b.welcome().await;
+    assert_eq!(connect(&app, WsAuth::Cookie(&ann.browser, Some(&origin)), false).await.err(), Some(429));
+    a.inner.close(None).await.unwrap();
+    drop(a);
+    let mut freed = None;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if let Ok(c) = connect(&app, WsAuth::Cookie(&ann.browser, Some(&origin)), false).await {
+            freed = Some(c);
+            break;
+        }
+    }
+    freed.expect("a slot frees when a connection closes").welcome().await;
+}
+
+#[actix_web::test]
+async fn logging_out_closes_that_sessions_sockets_within_a_second() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let mut ws = connect(&app, WsAuth::Cookie(&ann.browser, Some(&app.address)), false).await.unwrap();
+    ws.welcome().await;
+    assert_eq!(ann.browser.post("/api/v1/auth/logout", &json!({})).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(ws.closed_with(Duration::from_secs(1)).await, Some(4001));
+}
+
+#[actix_web::test]
+async fn a_plain_get_on_the_stream_is_a_problem_not_a_crash() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let res = ann
+        .browser
+        .request(reqwest::Method::GET, "/api/v1/stream")
+        .header("origin", app.address.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, StatusCode::BAD_REQUEST, "not_a_websocket").await;
+}
