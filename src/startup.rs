@@ -116,6 +116,14 @@ pub fn route_table(cfg: &mut web::ServiceConfig) {
                 .route("/auth/login", web::post().to(routes::auth::login))
                 .route("/auth/logout", web::post().to(routes::auth::logout))
                 .route("/me", web::get().to(routes::me::get_me))
-                .route("/me/active-workspace", web::post().to(routes::me::set_active_workspace)),
+                .route("/me/active-workspace", web::post().to(routes::me::set_active_workspace))
+                .route("/members", web::get().to(routes::members::list_members))
+                .route("/members/{user_id}", web::get().to(routes::members::get_member))
+                .route("/members/{user_id}", web::patch().to(routes::members::update_member))
+                .route("/members/{user_id}", web::delete().to(routes::members::remove_member))
+                .route("/invitations", web::post().to(routes::invitations::create_invitation))
+                .route("/invitations", web::get().to(routes::invitations::list_invitations))
+                .route("/invitations/{id}", web::delete().to(routes::invitations::revoke_invitation))
+                .route("/invitations/{token}/accept", web::post().to(routes::invitations::accept_invitation)),
         );
 }

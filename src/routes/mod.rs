@@ -4,5 +4,7 @@
 
 pub mod auth;
 pub mod health;
+pub mod invitations;
 pub mod me;
+pub mod members;
 pub mod validate;
