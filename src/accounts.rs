@@ -38,7 +38,7 @@ pub struct Signup<'a> {
     pub workspace_name: &'a str,
 }
 
-fn check_password(checks: &mut Checks, password: &str) {
+pub(crate) fn check_password(checks: &mut Checks, password: &str) {
     checks.check(
         password.chars().count() >= password::MIN_LEN && password.len() <= password::MAX_LEN,
         "password",
@@ -91,7 +91,8 @@ pub async fn signup(state: &AppState, input: Signup<'_>, from: &Origin) -> Resul
     Ok(SignedUp { user, workspace, session })
 }
 
-async fn create_session(
+/// Issues a new browser session for `user_id` (inside the caller's transaction).
+pub async fn create_session(
     c: &impl deadpool_postgres::GenericClient,
     state: &AppState,
     user_id: Uuid,

@@ -77,6 +77,10 @@ pub struct Settings {
     #[arg(long, env = "PULSE_SESSION_ABSOLUTE_HOURS", default_value_t = 24 * 30, global = true)]
     pub session_absolute_hours: i64,
 
+    /// How long an invitation link stays valid, in hours.
+    #[arg(long, env = "PULSE_INVITATION_TTL_HOURS", default_value_t = 24 * 7, global = true)]
+    pub invitation_ttl_hours: i64,
+
     /// Password hashes computed at once; more wait their turn.
     #[arg(long, env = "PULSE_MAX_CONCURRENT_HASHES", default_value_t = 4, global = true)]
     pub max_concurrent_hashes: usize,
@@ -161,6 +165,10 @@ impl Settings {
 
     pub fn session_absolute(&self) -> Duration {
         Duration::from_secs(self.session_absolute_hours.max(1) as u64 * 3600)
+    }
+
+    pub fn invitation_ttl(&self) -> Duration {
+        Duration::from_secs(self.invitation_ttl_hours.max(1) as u64 * 3600)
     }
 }
 

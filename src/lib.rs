@@ -1,7 +1,7 @@
 //! Pulse: a self-hosted real-time CRM server.
 //!
 //! `startup` builds the application and holds the route table; `routes`
-//! are thin HTTP handlers; `accounts` and friends hold the domain logic;
+//! are thin HTTP handlers; `accounts`, `team` and friends hold the domain logic;
 //! `db` is the only layer with SQL; workspace actors live in the
 //! `pulse-actors` crate.
 
@@ -16,4 +16,5 @@ pub mod realtime;
 pub mod routes;
 pub mod startup;
 pub mod state;
+pub mod team;
 pub mod telemetry;

@@ -130,6 +130,14 @@ pub fn route_table(cfg: &mut web::ServiceConfig) {
                 .route("/me", web::get().to(routes::me::get_me))
                 .route("/me/active-workspace", web::post().to(routes::me::set_active_workspace))
                 .route("/stream", web::get().to(routes::stream::open_stream))
-                .route("/stream/tickets", web::post().to(routes::stream::create_ticket)),
+                .route("/stream/tickets", web::post().to(routes::stream::create_ticket))
+                .route("/members", web::get().to(routes::members::list_members))
+                .route("/members/{user_id}", web::get().to(routes::members::get_member))
+                .route("/members/{user_id}", web::patch().to(routes::members::update_member))
+                .route("/members/{user_id}", web::delete().to(routes::members::remove_member))
+                .route("/invitations", web::post().to(routes::invitations::create_invitation))
+                .route("/invitations", web::get().to(routes::invitations::list_invitations))
+                .route("/invitations/{id}", web::delete().to(routes::invitations::revoke_invitation))
+                .route("/invitations/{token}/accept", web::post().to(routes::invitations::accept_invitation)),
         );
 }

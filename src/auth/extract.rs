@@ -4,6 +4,8 @@
 //!   per request and cached in the request's extensions. Cookie-authenticated
 //!   unsafe requests must carry `X-CSRF-Token` and must not come cross-site.
 //! - [`SessionUser`]: a person logged in through the browser (no token).
+//! - [`OptionalSession`]: the same when present; `None` for a request that
+//!   carries no credential (or a stale one). CSRF failures still refuse.
 //! - [`Member<P>`]: an active member of the credential's workspace allowed
 //!   to perform `P::ACTION`, or a token holding the scope for it.
 
@@ -179,6 +181,33 @@ impl FromRequest for SessionUser {
                 Authenticated::Token(_) => Err(ApiError::Forbidden(
                     "this endpoint is for people signed in through the app, not API tokens".into(),
                 )),
+            }
+        })
+    }
+}
+
+/// A browser session when the request carries a live one, `None` when it
+/// carries no credential or one that no longer authenticates (an expired
+/// cookie must not stop someone from acting anonymously). Every other
+/// failure still refuses the request: a live session without its CSRF
+/// token, a cross-site write, or an API token.
+#[derive(Debug, Clone)]
+pub struct OptionalSession(pub Option<SessionUser>);
+
+impl FromRequest for OptionalSession {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match authenticate(&req).await {
+                Ok(Authenticated::Session(s)) => Ok(OptionalSession(Some(s))),
+                Ok(Authenticated::Token(_)) => Err(ApiError::Forbidden(
+                    "this endpoint is for people signed in through the app, not API tokens".into(),
+                )),
+                Err(ApiError::Unauthenticated) => Ok(OptionalSession(None)),
+                Err(e) => Err(e),
             }
         })
     }

@@ -10,5 +10,5 @@ pub mod password;
 pub mod permissions;
 pub mod secrets;
 
-pub use extract::{Actor, Authenticated, Member, SessionUser};
+pub use extract::{Actor, Authenticated, Member, OptionalSession, SessionUser};
 pub use permissions::{Action, Role};

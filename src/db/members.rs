@@ -115,6 +115,37 @@ pub async fn delete_member(
     Ok(n == 1)
 }
 
+/// The membership of the account with this email (case-insensitive), if any.
+pub async fn select_member_by_email(
+    c: &impl GenericClient,
+    workspace_id: Uuid,
+    email: &str,
+) -> Result<Option<MemberRow>, tokio_postgres::Error> {
+    let sql = format!(
+        "SELECT {MEMBER_COLUMNS} FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.workspace_id = $1 AND lower(u.email) = lower($2)"
+    );
+    Ok(c.query_opt(&sql, &[&workspace_id, &email]).await?.as_ref().map(row_to_member))
+}
+
+/// Locks the workspace's active owner memberships until the transaction
+/// ends and counts them. Every change that could remove an active owner
+/// takes this lock first, so two owners demoting each other concurrently
+/// cannot leave the workspace without one: the second waits, then no
+/// longer counts the first.
+pub async fn select_active_owners_for_update(
+    c: &impl GenericClient,
+    workspace_id: Uuid,
+) -> Result<i64, tokio_postgres::Error> {
+    let rows = c
+        .query(
+            "SELECT user_id FROM memberships WHERE workspace_id = $1 AND role = 'owner' AND status = 'active' FOR UPDATE",
+            &[&workspace_id],
+        )
+        .await?;
+    Ok(rows.len() as i64)
+}
+
 /// Active owners of a workspace, to keep at least one.
 pub async fn count_active_owners(c: &impl GenericClient, workspace_id: Uuid) -> Result<i64, tokio_postgres::Error> {
     let row = c

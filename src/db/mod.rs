@@ -6,6 +6,7 @@
 
 pub mod audit;
 
+pub mod invitations;
 pub mod login_failures;
 pub mod members;
 mod migrate;

@@ -57,7 +57,7 @@ pub struct LoginResponse {
 }
 
 /// Browsers may only sign up or log in from an allowed origin.
-fn refuse_cross_site(state: &AppState, req: &HttpRequest) -> ApiResult<()> {
+pub fn refuse_cross_site(state: &AppState, req: &HttpRequest) -> ApiResult<()> {
     if state.origins.is_cross_site(req) {
         return Err(ApiError::Csrf("cross-site request refused"));
     }

@@ -4,6 +4,8 @@
 
 pub mod auth;
 pub mod health;
+pub mod invitations;
 pub mod me;
+pub mod members;
 pub mod stream;
 pub mod validate;

@@ -7,4 +7,6 @@ mod ws;
 
 mod auth;
 mod conventions;
+mod invitations;
+mod members;
 mod stream;

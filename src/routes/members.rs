@@ -1,0 +1,108 @@
+//! `GET /api/v1/members`, `GET|PATCH|DELETE /api/v1/members/{user_id}`.
+//! Any active member reads the team; only owners change it.
+
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::permissions::{ManageMembers, ReadMembers};
+use crate::auth::{Member, Role};
+use crate::db::audit::Origin;
+use crate::error::ApiResult;
+use crate::state::AppState;
+use crate::team::members::{self as team, MemberChange, MemberStatus, TeamMember};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct MemberPath {
+    /// The member's user id.
+    pub user_id: Uuid,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MemberResponse {
+    pub user_id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub status: MemberStatus,
+    pub joined_at: DateTime<Utc>,
+}
+
+impl From<TeamMember> for MemberResponse {
+    fn from(m: TeamMember) -> Self {
+        MemberResponse {
+            user_id: m.user_id,
+            email: m.email,
+            name: m.name,
+            role: m.role,
+            status: m.status,
+            joined_at: m.joined_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MemberListResponse {
+    /// In the order they joined.
+    pub members: Vec<MemberResponse>,
+}
+
+/// At least one of the fields.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMemberRequest {
+    pub role: Option<Role>,
+    pub status: Option<MemberStatus>,
+}
+
+/// Everyone in the active workspace.
+#[utoipa::path(get, path = "/api/v1/members", tag = "team",
+    responses((status = 200, body = MemberListResponse), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
+pub async fn list_members(state: web::Data<AppState>, member: Member<ReadMembers>) -> ApiResult<HttpResponse> {
+    let members = team::list_members(&state, member.workspace_id).await?;
+    Ok(HttpResponse::Ok().json(MemberListResponse { members: members.into_iter().map(Into::into).collect() }))
+}
+
+/// One member of the active workspace.
+#[utoipa::path(get, path = "/api/v1/members/{user_id}", tag = "team", params(MemberPath),
+    responses((status = 200, body = MemberResponse), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn get_member(
+    state: web::Data<AppState>,
+    member: Member<ReadMembers>,
+    path: web::Path<MemberPath>,
+) -> ApiResult<HttpResponse> {
+    let found = team::get_member(&state, member.workspace_id, path.user_id).await?;
+    Ok(HttpResponse::Ok().json(MemberResponse::from(found)))
+}
+
+/// Changes a member's role and/or suspends or reactivates them (owners).
+#[utoipa::path(patch, path = "/api/v1/members/{user_id}", tag = "team", params(MemberPath), request_body = UpdateMemberRequest,
+    responses((status = 200, body = MemberResponse), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, description = "`last_owner`", body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn update_member(
+    state: web::Data<AppState>,
+    member: Member<ManageMembers>,
+    from: Origin,
+    path: web::Path<MemberPath>,
+    body: web::Json<UpdateMemberRequest>,
+) -> ApiResult<HttpResponse> {
+    let change = MemberChange { role: body.role, status: body.status };
+    let updated = team::update_member(&state, (&member).into(), path.user_id, change, &from).await?;
+    Ok(HttpResponse::Ok().json(MemberResponse::from(updated)))
+}
+
+/// Removes a member from the workspace; their account stays (owners).
+#[utoipa::path(delete, path = "/api/v1/members/{user_id}", tag = "team", params(MemberPath),
+    responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, description = "`last_owner`", body = crate::error::Problem)))]
+pub async fn remove_member(
+    state: web::Data<AppState>,
+    member: Member<ManageMembers>,
+    from: Origin,
+    path: web::Path<MemberPath>,
+) -> ApiResult<HttpResponse> {
+    team::remove_member(&state, (&member).into(), path.user_id, &from).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
