@@ -116,6 +116,9 @@ pub fn route_table(cfg: &mut web::ServiceConfig) {
                 .route("/auth/login", web::post().to(routes::auth::login))
                 .route("/auth/logout", web::post().to(routes::auth::logout))
                 .route("/me", web::get().to(routes::me::get_me))
-                .route("/me/active-workspace", web::post().to(routes::me::set_active_workspace)),
+                .route("/me/active-workspace", web::post().to(routes::me::set_active_workspace))
+                .route("/tokens", web::post().to(routes::tokens::create_token))
+                .route("/tokens", web::get().to(routes::tokens::list_tokens))
+                .route("/tokens/{id}", web::delete().to(routes::tokens::revoke_token)),
         );
 }

@@ -5,4 +5,5 @@
 pub mod auth;
 pub mod health;
 pub mod me;
+pub mod tokens;
 pub mod validate;

@@ -6,3 +6,5 @@ mod helpers;
 
 mod auth;
 mod conventions;
+mod idempotency;
+mod tokens;
