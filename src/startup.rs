@@ -37,6 +37,8 @@ pub enum StartupError {
 pub struct Application {
     port: u16,
     server: Server,
+    /// Hourly prune of expired idempotency keys; stopped with the server.
+    pruner: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -70,6 +72,7 @@ impl Application {
             limiter,
             metrics: Metrics::default(),
         });
+        let pruner = http::idempotency::spawn_pruner(state.pool.clone());
         tracing::info!(%addr, redis = state.settings.redis_url.is_some(), "pulse listening");
         let mut server = HttpServer::new(move || {
             App::new()
@@ -80,6 +83,7 @@ impl Application {
                 .app_data(web::PayloadConfig::new(http::JSON_LIMIT))
                 .configure(route_table)
                 .default_service(web::to(extract::not_found))
+                .wrap(from_fn(http::idempotency::idempotency))
                 .wrap(from_fn(http::rate_limit::limit))
                 .wrap(http::security::headers())
                 .wrap(from_fn(http::metrics::record))
@@ -92,7 +96,7 @@ impl Application {
         if let Some(w) = workers {
             server = server.workers(w.max(1));
         }
-        Ok(Self { port: addr.port(), server: server.run() })
+        Ok(Self { port: addr.port(), server: server.run(), pruner })
     }
 
     pub fn port(&self) -> u16 {
@@ -101,7 +105,9 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, then drains in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.pruner.abort();
+        served
     }
 }
 

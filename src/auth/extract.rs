@@ -100,7 +100,10 @@ pub fn bearer(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
     }
 }
 
-async fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
+/// Resolves the request's credential (once per request: the result is
+/// cached in its extensions). Cookie-authenticated unsafe requests are
+/// CSRF-checked here.
+pub async fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
     if let Some(found) = req.extensions().get::<Authenticated>() {
         return Ok(found.clone());
     }
