@@ -72,7 +72,7 @@ impl Application {
             limiter,
             metrics: Metrics::default(),
         });
-        let pruner = http::idempotency::spawn_pruner(state.pool.clone());
+        let pool = state.pool.clone();
         tracing::info!(%addr, redis = state.settings.redis_url.is_some(), "pulse listening");
         let mut server = HttpServer::new(move || {
             App::new()
@@ -96,6 +96,7 @@ impl Application {
         if let Some(w) = workers {
             server = server.workers(w.max(1));
         }
+        let pruner = http::idempotency::spawn_pruner(pool);
         Ok(Self { port: addr.port(), server: server.run(), pruner })
     }
 

@@ -22,6 +22,11 @@
 //! - Keys live 24 hours: older rows count as absent and are pruned hourly
 //!   by [`spawn_pruner`].
 //!
+//! - Stored bodies can hold a secret shown once (a new API token's
+//!   `token`): it stays in `idempotency_keys` until the key expires. A
+//!   replay needs the original credential, but anyone who can read the
+//!   database can read these bodies for up to 24 hours.
+//!
 //! Runs inside the rate limiter, so replays are counted like any request.
 
 use std::time::Duration;
