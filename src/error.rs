@@ -49,6 +49,10 @@ pub enum ApiError {
     Validation { detail: String, errors: Vec<FieldError> },
     #[error("{detail}")]
     BadRequest { code: &'static str, detail: String },
+    /// A well-formed request that cannot be processed, with its own code
+    /// (field-level problems use `Validation`).
+    #[error("{detail}")]
+    Unprocessable { code: &'static str, detail: String },
     #[error("authentication required")]
     Unauthenticated,
     #[error("email or password is incorrect")]
@@ -95,6 +99,7 @@ impl ApiError {
         match self {
             ApiError::Validation { .. } => "validation_failed",
             ApiError::BadRequest { code, .. } => code,
+            ApiError::Unprocessable { code, .. } => code,
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::InvalidCredentials => "invalid_credentials",
             ApiError::Forbidden(_) => "forbidden",
@@ -138,7 +143,7 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation { .. } | ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest { .. } | ApiError::BadIfMatch => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::InsufficientScope(_) | ApiError::Csrf(_) => StatusCode::FORBIDDEN,

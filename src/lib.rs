@@ -18,3 +18,4 @@ pub mod startup;
 pub mod state;
 pub mod team;
 pub mod telemetry;
+pub mod tokens;

@@ -40,6 +40,8 @@ pub enum StartupError {
 pub struct Application {
     port: u16,
     server: Server,
+    /// Hourly prune of expired idempotency keys; stopped with the server.
+    pruner: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -82,6 +84,7 @@ impl Application {
             realtime,
             stream_limits,
         });
+        let pool = state.pool.clone();
         tracing::info!(%addr, redis = state.settings.redis_url.is_some(), "pulse listening");
         let mut server = HttpServer::new(move || {
             App::new()
@@ -92,6 +95,7 @@ impl Application {
                 .app_data(web::PayloadConfig::new(http::JSON_LIMIT))
                 .configure(route_table)
                 .default_service(web::to(extract::not_found))
+                .wrap(from_fn(http::idempotency::idempotency))
                 .wrap(from_fn(http::rate_limit::limit))
                 .wrap(http::security::headers())
                 .wrap(from_fn(http::metrics::record))
@@ -104,7 +108,8 @@ impl Application {
         if let Some(w) = workers {
             server = server.workers(w.max(1));
         }
-        Ok(Self { port: addr.port(), server: server.run() })
+        let pruner = http::idempotency::spawn_pruner(pool);
+        Ok(Self { port: addr.port(), server: server.run(), pruner })
     }
 
     pub fn port(&self) -> u16 {
@@ -113,7 +118,9 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, then drains in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.pruner.abort();
+        served
     }
 }
 
@@ -138,6 +145,9 @@ pub fn route_table(cfg: &mut web::ServiceConfig) {
                 .route("/invitations", web::post().to(routes::invitations::create_invitation))
                 .route("/invitations", web::get().to(routes::invitations::list_invitations))
                 .route("/invitations/{id}", web::delete().to(routes::invitations::revoke_invitation))
-                .route("/invitations/{token}/accept", web::post().to(routes::invitations::accept_invitation)),
+                .route("/invitations/{token}/accept", web::post().to(routes::invitations::accept_invitation))
+                .route("/tokens", web::post().to(routes::tokens::create_token))
+                .route("/tokens", web::get().to(routes::tokens::list_tokens))
+                .route("/tokens/{id}", web::delete().to(routes::tokens::revoke_token)),
         );
 }

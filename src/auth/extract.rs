@@ -102,7 +102,10 @@ pub fn bearer(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
     }
 }
 
-async fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
+/// Resolves the request's credential (once per request: the result is
+/// cached in its extensions). Cookie-authenticated unsafe requests are
+/// CSRF-checked here.
+pub async fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
     if let Some(found) = req.extensions().get::<Authenticated>() {
         return Ok(found.clone());
     }
@@ -271,5 +274,51 @@ impl<P: Policy + 'static> FromRequest for Member<P> {
             let (workspace_id, actor, role, scopes) = authorize(&auth, P::ACTION)?;
             Ok(Member { workspace_id, actor, role, scopes, _policy: PhantomData })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::permissions::{Action, Entity, SCOPES};
+
+    fn token(scopes: &[&str]) -> Authenticated {
+        Authenticated::Token(TokenPrincipal {
+            token_id: Uuid::nil(),
+            workspace_id: Uuid::from_u128(7),
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+        })
+    }
+
+    #[test]
+    fn a_token_may_do_what_its_scopes_allow_in_its_own_workspace() {
+        let (workspace, actor, role, _) =
+            authorize(&token(&["deals:read"]), Action::Read(Entity::Deals)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(workspace, Uuid::from_u128(7));
+        assert_eq!(actor, Actor::Token(Uuid::nil()));
+        assert_eq!(role, None);
+    }
+
+    #[test]
+    fn a_token_without_the_scope_gets_insufficient_scope() {
+        for (scopes, action, needed) in [
+            (&["deals:read"][..], Action::Write(Entity::Deals), "deals:write"),
+            (&["deals:write"][..], Action::Read(Entity::Deals), "deals:read"),
+            (&["deals:write"][..], Action::EditAny(Entity::Leads), "leads:write"),
+            (&[][..], Action::SubscribeEvents, "events:subscribe"),
+        ] {
+            match authorize(&token(scopes), action) {
+                Err(ApiError::InsufficientScope(s)) => assert_eq!(s, needed, "{action:?}"),
+                other => panic!("{action:?} with {scopes:?}: expected insufficient_scope, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn tokens_never_manage_people_tokens_or_settings_whatever_their_scopes() {
+        let all = token(SCOPES);
+        for action in [Action::ManageTokens, Action::ManageMembers, Action::InviteMembers, Action::ManageSettings] {
+            assert!(matches!(authorize(&all, action), Err(ApiError::Forbidden(_))), "{action:?}");
+        }
     }
 }

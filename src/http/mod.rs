@@ -2,7 +2,7 @@
 //! metrics, extractor configuration, rate limits and idempotency.
 
 pub mod extract;
-
+pub mod idempotency;
 pub mod metrics;
 pub mod rate_limit;
 pub mod request_id;

@@ -8,4 +8,5 @@ pub mod invitations;
 pub mod me;
 pub mod members;
 pub mod stream;
+pub mod tokens;
 pub mod validate;

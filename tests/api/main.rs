@@ -7,6 +7,8 @@ mod ws;
 
 mod auth;
 mod conventions;
+mod idempotency;
 mod invitations;
 mod members;
 mod stream;
+mod tokens;

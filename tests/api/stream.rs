@@ -165,3 +165,44 @@ async fn a_plain_get_on_the_stream_is_a_problem_not_a_crash() {
         .unwrap();
     assert_problem(res, StatusCode::BAD_REQUEST, "not_a_websocket").await;
 }
+
+/// Creates an API token for `owner` with these scopes; returns the secret.
+pub async fn token_with(owner: &crate::helpers::SignedIn, scopes: &[&str]) -> String {
+    let res = owner.browser.post("/api/v1/tokens", &json!({"name": "stream test", "scopes": scopes})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let body: Value = res.json().await.unwrap();
+    body["token"].as_str().unwrap().to_owned()
+}
+
+#[actix_web::test]
+async fn tokens_need_events_subscribe_and_revocation_closes_their_sockets() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let without = token_with(&ann, &["deals:read"]).await;
+    assert_eq!(connect(&app, WsAuth::Bearer(&without), false).await.err(), Some(403));
+    let with = token_with(&ann, &["events:subscribe", "deals:read"]).await;
+    let mut ws = connect(&app, WsAuth::Bearer(&with), false).await.unwrap();
+    assert_eq!(ws.welcome().await["workspace"], ann.workspace_id.to_string());
+    let list: Value = ann.browser.get("/api/v1/tokens").await.json().await.unwrap();
+    let id = list["items"].as_array().unwrap().iter().find(|t| t["scopes"].as_array().unwrap().len() == 2).unwrap()
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(ann.browser.delete(&format!("/api/v1/tokens/{id}")).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(ws.closed_with(Duration::from_secs(1)).await, Some(4001));
+    assert_eq!(connect(&app, WsAuth::Bearer(&with), false).await.err(), Some(401));
+}
+
+#[actix_web::test]
+async fn suspending_a_member_closes_their_sockets_within_a_second_and_refuses_new_ones() {
+    let app = spawn_app().await;
+    let owner = app.signup("owner@example.com", "Acme").await;
+    let rep = app.member_of(&owner, "rep@example.com", "rep").await;
+    let mut ws = connect(&app, WsAuth::Cookie(&rep.browser, Some(&app.address)), false).await.unwrap();
+    ws.welcome().await;
+    let res = owner.browser.patch(&format!("/api/v1/members/{}", rep.user_id), &json!({"status": "suspended"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(ws.closed_with(Duration::from_secs(1)).await, Some(4001));
+    assert_eq!(connect(&app, WsAuth::Cookie(&rep.browser, Some(&app.address)), false).await.err(), Some(403));
+}
