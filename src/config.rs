@@ -102,6 +102,12 @@ pub struct Settings {
     #[arg(long, env = "PULSE_WS_OUTBOUND_MAX_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub ws_outbound_max_bytes: usize,
 
+    /// Kernel send buffer per client socket, in bytes (default: the OS's
+    /// autotuning). A small buffer bounds memory per idle connection and
+    /// makes a stalled reader reach its outbound bound sooner.
+    #[arg(long, env = "PULSE_SOCKET_SEND_BUFFER", global = true)]
+    pub socket_send_buffer: Option<usize>,
+
     /// Open WebSocket connections allowed per user (or API token).
     #[arg(long, env = "PULSE_WS_MAX_PER_USER", default_value_t = 20, global = true)]
     pub ws_max_per_user: usize,
@@ -114,6 +120,15 @@ pub struct Settings {
     /// that has not answered within 10 more seconds is closed.
     #[arg(long, env = "PULSE_WS_HEARTBEAT_SECS", default_value_t = 25, global = true)]
     pub ws_heartbeat_secs: u64,
+
+    /// Recent events each workspace keeps in memory for resume: at least
+    /// this many...
+    #[arg(long, env = "PULSE_STREAM_RING_EVENTS", default_value_t = 1000, global = true)]
+    pub stream_ring_events: usize,
+
+    /// ...and at least this many seconds' worth.
+    #[arg(long, env = "PULSE_STREAM_RING_SECS", default_value_t = 300, global = true)]
+    pub stream_ring_secs: u64,
 
     /// Seconds a workspace actor with no connections stays in memory.
     #[arg(long, env = "PULSE_WORKSPACE_IDLE_SECS", default_value_t = 300, global = true)]
@@ -155,6 +170,8 @@ impl Settings {
             outbound_max_bytes: self.ws_outbound_max_bytes.max(1024),
             heartbeat_interval: Duration::from_secs(self.ws_heartbeat_secs.max(1)),
             idle_timeout: Duration::from_secs(self.workspace_idle_secs.max(1)),
+            ring_min_events: self.stream_ring_events,
+            ring_min_age: Duration::from_secs(self.stream_ring_secs),
             ..Default::default()
         }
     }

@@ -74,6 +74,7 @@ impl Application {
         let hasher = Hasher::new(settings.max_concurrent_hashes).map_err(|e| StartupError::Other(e.to_string()))?;
         let shutdown_timeout = settings.shutdown_timeout_secs;
         let workers = settings.workers;
+        let send_buffer = settings.socket_send_buffer;
         let state = web::Data::new(AppState {
             pool,
             settings: Arc::new(settings),
@@ -100,6 +101,13 @@ impl Application {
                 .wrap(http::security::headers())
                 .wrap(from_fn(http::metrics::record))
                 .wrap(from_fn(http::request_id::assign))
+        })
+        .on_connect(move |conn, _| {
+            if let (Some(size), Some(tcp)) = (send_buffer, conn.downcast_ref::<actix_web::rt::net::TcpStream>()) {
+                if let Err(e) = socket2::SockRef::from(tcp).set_send_buffer_size(size) {
+                    tracing::warn!(error = %e, "could not set the socket send buffer");
+                }
+            }
         })
         .shutdown_timeout(shutdown_timeout)
         .client_request_timeout(Duration::from_secs(10))

@@ -18,6 +18,8 @@ use crate::auth::secrets;
 use crate::error::ApiError;
 
 const WINDOW_SECS: u64 = 60;
+/// Longest a request waits for Redis before counting locally.
+const REDIS_DEADLINE: std::time::Duration = std::time::Duration::from_millis(200);
 /// Local entries kept before stale windows are swept.
 const SWEEP_AT: usize = 10_000;
 
@@ -80,17 +82,18 @@ impl RateLimiter {
             Backend::Redis(conn) => {
                 let mut conn = (**conn).clone();
                 let rkey = format!("pulse:rl:{key}:{window}");
-                let res: redis::RedisResult<(u32,)> = redis::pipe()
-                    .atomic()
-                    .incr(&rkey, 1u32)
-                    .expire(&rkey, WINDOW_SECS as i64 * 2)
-                    .ignore()
-                    .query_async(&mut conn)
-                    .await;
-                match res {
-                    Ok((n,)) => n,
-                    Err(e) => {
+                let mut pipe = redis::pipe();
+                pipe.atomic().incr(&rkey, 1u32).expire(&rkey, WINDOW_SECS as i64 * 2).ignore();
+                let query = pipe.query_async::<(u32,)>(&mut conn);
+                // A request never waits on a Redis that is down or slow.
+                match tokio::time::timeout(REDIS_DEADLINE, query).await {
+                    Ok(Ok((n,))) => n,
+                    Ok(Err(e)) => {
                         tracing::warn!(error = %e, "rate limiter: Redis unavailable, counting locally");
+                        count_local(&self.fallback, key, window)
+                    }
+                    Err(_) => {
+                        tracing::warn!("rate limiter: Redis too slow, counting locally");
                         count_local(&self.fallback, key, window)
                     }
                 }

@@ -87,10 +87,16 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts Pulse after letting the test adjust its settings.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let database_url = fresh_database().await;
+    spawn_app_on(&database_url, adjust).await
+}
+
+/// Starts Pulse on an existing database (a second node of a cluster).
+pub async fn spawn_app_on(database_url: &str, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     if std::env::var_os("PULSE_TEST_LOG").is_some() {
         pulse::telemetry::init(pulse::config::LogFormat::Pretty);
     }
-    let database_url = fresh_database().await;
+    let database_url = database_url.to_owned();
     let mut settings = Settings::for_database(&database_url);
     settings.workers = Some(1);
     settings.db_pool_size = 4;

@@ -6,7 +6,9 @@ mod helpers;
 mod ws;
 
 mod auth;
+mod cluster;
 mod conventions;
+mod delivery;
 mod idempotency;
 mod invitations;
 mod members;

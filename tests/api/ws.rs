@@ -126,3 +126,30 @@ impl WsClient {
         self.next().await
     }
 }
+
+/// A client with a tiny receive buffer that subscribes to `workspace` and
+/// then stops reading, so the server's writes back up.
+pub async fn connect_slow(app: &TestApp, browser: &Browser) -> WebSocketStream<TcpStream> {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(2048).unwrap();
+    let tcp = socket.connect(format!("127.0.0.1:{}", app.port).parse().unwrap()).await.unwrap();
+    let mut req = format!("ws://127.0.0.1:{}/api/v1/stream", app.port).into_client_request().unwrap();
+    req.headers_mut().insert("cookie", HeaderValue::from_str(&browser.cookie_header().unwrap()).unwrap());
+    req.headers_mut().insert("origin", HeaderValue::from_str(&app.address).unwrap());
+    let (mut ws, _) = tokio_tungstenite::client_async(req, tcp).await.unwrap();
+    ws.send(Message::Text(r#"{"msg":"subscribe","topics":["workspace"]}"#.into())).await.unwrap();
+    ws
+}
+
+/// Reads everything until the close frame; its code, or `None` on timeout.
+pub async fn drain_until_close(mut ws: WebSocketStream<TcpStream>, d: Duration) -> Option<u16> {
+    let deadline = tokio::time::Instant::now() + d;
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next()).await {
+            Err(_) => return None,
+            Ok(None) | Ok(Some(Err(_))) => return Some(1006),
+            Ok(Some(Ok(Message::Close(frame)))) => return Some(frame.map(|f| u16::from(f.code)).unwrap_or(1005)),
+            Ok(Some(Ok(_))) => continue,
+        }
+    }
+}

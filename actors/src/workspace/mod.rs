@@ -153,6 +153,7 @@ impl WorkspaceActor {
 
     /// Takes committed events from the bus in seq order.
     fn accept(&mut self, record: EventRecord, ctx: &mut Context<Self>) {
+        tracing::trace!(workspace = %self.id, seq = record.seq, head = self.head, "committed event arrived");
         if record.epoch != self.epoch {
             self.epoch_changed(record.epoch, ctx);
             return;
@@ -341,10 +342,10 @@ impl WorkspaceActor {
             return reset(conn, "too_old");
         }
         // Older than the ring: read the table, live events wait in the ring.
+        // `subscribed` is sent once the replay is known to be complete.
         for t in &topics {
             conn.subs.insert(t.clone(), Sub { prev: Some(since), recovering: true });
         }
-        reply(conn, ServerMessage::Subscribed { topics: topics.clone(), recovered: true, epoch, seq: head });
         let pool = self.pool.clone();
         let id = self.id;
         let upto = ring_start - 1;
@@ -385,6 +386,8 @@ impl WorkspaceActor {
             Self::send_msg(conn, &ServerMessage::Reset { reason: reason.into(), epoch, seq: head });
             return;
         }
+        let subscribed = ServerMessage::Subscribed { topics: topics.clone(), recovered: true, epoch, seq: head };
+        Self::send_msg(conn, &subscribed);
         let from_table: Vec<Arc<EncodedEvent>> = res.unwrap_or_default().into_iter().map(EncodedEvent::new).collect();
         let from_ring: Vec<_> = self.ring.iter().filter(|e| e.record.seq > upto).cloned().collect();
         for t in &topics {
