@@ -8,10 +8,13 @@
 pub mod accounts;
 pub mod auth;
 pub mod config;
+pub mod currencies;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod openapi;
 pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod workspaces;

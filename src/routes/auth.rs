@@ -8,7 +8,8 @@ use crate::accounts::{self, Signup};
 use crate::auth::extract::SESSION_COOKIE;
 use crate::auth::SessionUser;
 use crate::db::audit::Origin;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::openapi as doc;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -66,7 +67,8 @@ fn refuse_cross_site(state: &AppState, req: &HttpRequest) -> ApiResult<()> {
 
 /// Creates an account, its first workspace and a session.
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignupRequest,
-    responses((status = 201, body = SignupResponse), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = SignupResponse, description = "Signed up; sets the `pulse_session` cookie"),
+        (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict)))]
 pub async fn signup(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -86,7 +88,9 @@ pub async fn signup(
 
 /// Logs in; throttled per account and per IP.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+    responses((status = 200, body = LoginResponse, description = "Logged in; sets a new `pulse_session` cookie"),
+        (status = 401, description = "Email or password is incorrect (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = doc::Forbidden)))]
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -104,8 +108,8 @@ pub async fn login(
 }
 
 /// Ends the current browser session.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
-    responses((status = 204), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("session" = [])),
+    responses((status = 204, description = "Logged out; clears the cookie")))]
 pub async fn logout(state: web::Data<AppState>, session: SessionUser, from: Origin) -> ApiResult<HttpResponse> {
     accounts::logout(&state, session.session_id, session.user_id, session.active_workspace_id, &from).await?;
     Ok(HttpResponse::NoContent().cookie(accounts::cleared_cookie()).finish())

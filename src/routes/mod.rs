@@ -2,7 +2,9 @@
 //! authorize by type, one call, map the reply. The route table lives in
 //! `startup.rs`.
 
+pub mod audit;
 pub mod auth;
 pub mod health;
 pub mod me;
 pub mod validate;
+pub mod workspace;

@@ -4,5 +4,8 @@
 
 mod helpers;
 
+mod audit;
 mod auth;
 mod conventions;
+mod openapi;
+mod workspace;
