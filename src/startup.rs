@@ -151,12 +151,14 @@ route_table! {
 /// CSP: Swagger UI 5's `index.html` loads its code from files
 /// (`swagger-ui-bundle.js`, `swagger-initializer.js`), with no inline
 /// script, so `script-src 'self'` holds. What the strict policy breaks is
-/// style: Swagger UI renders parts of the page with `style` attributes in
-/// markup (its syntax highlighter, the model views), which `style-src
-/// 'self'` blocks. So this scope only, and only for styles, sends a policy
-/// with `style-src 'self' 'unsafe-inline'`; scripts, connections and
-/// everything else stay as strict as the rest of Pulse. The validator
-/// badge (an image from another origin) is switched off.
+/// style: checked in headless Chromium, under Pulse's global policy the
+/// page renders but `swagger-ui-bundle.js` has an inline style blocked
+/// ("Applying inline style violates ... style-src 'self'"), and its
+/// highlighter and model views style elements inline. So this scope only,
+/// and only for styles, sends `style-src 'self' 'unsafe-inline'` (no CSP
+/// violations remain); scripts, connections and everything else stay as
+/// strict as the rest of Pulse. The validator badge (an image from
+/// another origin) is switched off.
 fn docs(cfg: &mut web::ServiceConfig) {
     use actix_web::http::header;
     use utoipa_swagger_ui::{Config, SwaggerUi};

@@ -15,10 +15,24 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupRequest {
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
-    /// At least 10 characters.
+    /// At least 10 characters, at most 256 bytes of UTF-8.
+    #[schema(min_length = 10, max_length = 256)]
     pub password: String,
+    /// 1 to 200 characters, not blank, without control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
+    /// 1 to 200 characters, not blank, without control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub workspace_name: String,
 }
 

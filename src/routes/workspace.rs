@@ -66,7 +66,7 @@ pub async fn get_workspace(state: web::Data<AppState>, member: Member<ReadMember
 /// refuse the change (412) when someone changed the settings meanwhile.
 #[utoipa::path(patch, path = "/api/v1/workspace", tag = "workspace", security(("session" = [])),
     request_body = UpdateWorkspaceRequest,
-    params(("If-Match" = Option<String>, Header, description = "`\"<version>\"` from the ETag; `W/\"<version>\"` and `*` are accepted",
+    params(("If-Match" = Option<String>, Header, nullable = false, description = "`\"<version>\"` from the ETag; `W/\"<version>\"` and `*` are accepted",
         pattern = r#"^(\*|(W/)?"[0-9]{1,18}")$"#)),
     responses((status = 200, body = WorkspaceResponse, headers(("ETag" = String, description = "The new version"))),
         (status = 400, response = doc::BadRequest), (status = 404, response = doc::NotFound),
