@@ -65,7 +65,7 @@ pub async fn signup(state: &AppState, input: Signup<'_>, from: &Origin) -> Resul
             detail: "an account with this email already exists; log in instead".into(),
         });
     }
-    workspaces::insert_workspace(&tx, workspace_id, input.workspace_name.trim()).await?;
+    let workspace = workspaces::insert_workspace(&tx, workspace_id, input.workspace_name.trim()).await?;
     members::insert_membership(&tx, workspace_id, user_id, "owner").await?;
     let session = create_session(&tx, state, user_id, Some(workspace_id), from).await?;
     let actor = Some(Actor::User(user_id));
@@ -82,11 +82,6 @@ pub async fn signup(state: &AppState, input: Signup<'_>, from: &Origin) -> Resul
         email: email.to_owned(),
         name: input.name.trim().to_owned(),
         password_hash: String::new(),
-    };
-    let workspace = workspaces::WorkspaceRow {
-        id: workspace_id,
-        name: input.workspace_name.trim().to_owned(),
-        currency: "USD".into(),
     };
     Ok(SignedUp { user, workspace, session })
 }

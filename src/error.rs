@@ -65,6 +65,9 @@ pub enum ApiError {
     Csrf(&'static str),
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The path exists but not with this method; lists the allowed ones.
+    #[error("this path supports {0}")]
+    MethodNotAllowed(String),
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
     #[error("the resource changed since you read it (version {current}); reload and retry")]
@@ -106,6 +109,7 @@ impl ApiError {
             ApiError::InsufficientScope(_) => "insufficient_scope",
             ApiError::Csrf(_) => "csrf_failed",
             ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::Conflict { code, .. } => code,
             ApiError::VersionMismatch { .. } => "version_mismatch",
             ApiError::BadIfMatch => "bad_if_match",
@@ -148,6 +152,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::InsufficientScope(_) | ApiError::Csrf(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::VersionMismatch { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -173,6 +178,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable => {
                 res.insert_header((header::RETRY_AFTER, "1"));
+            }
+            ApiError::MethodNotAllowed(allow) => {
+                res.insert_header((header::ALLOW, allow.as_str()));
             }
             _ => {}
         }

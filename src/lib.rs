@@ -8,10 +8,12 @@
 pub mod accounts;
 pub mod auth;
 pub mod config;
+pub mod currencies;
 pub mod db;
 pub mod error;
 pub mod http;
 pub mod jobs;
+pub mod openapi;
 pub mod realtime;
 pub mod routes;
 pub mod startup;
@@ -19,3 +21,4 @@ pub mod state;
 pub mod team;
 pub mod telemetry;
 pub mod tokens;
+pub mod workspaces;

@@ -19,8 +19,8 @@ use crate::http::security::OriginAllowlist;
 use crate::http::{self, extract};
 use crate::jobs;
 use crate::realtime::ConnectionLimits;
-use crate::routes;
 use crate::state::AppState;
+use crate::{openapi, routes};
 use pulse_actors::Realtime;
 
 /// Why Pulse could not start. Each message tells the operator what to do.
@@ -132,30 +132,92 @@ impl Application {
     }
 }
 
-/// The one route table.
-pub fn route_table(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(routes::health::healthz))
-        .route("/readyz", web::get().to(routes::health::readyz))
-        .route("/metrics", web::get().to(routes::health::metrics))
-        .service(
-            web::scope("/api/v1")
-                .route("/auth/signup", web::post().to(routes::auth::signup))
-                .route("/auth/login", web::post().to(routes::auth::login))
-                .route("/auth/logout", web::post().to(routes::auth::logout))
-                .route("/me", web::get().to(routes::me::get_me))
-                .route("/me/active-workspace", web::post().to(routes::me::set_active_workspace))
-                .route("/stream", web::get().to(routes::stream::open_stream))
-                .route("/stream/tickets", web::post().to(routes::stream::create_ticket))
-                .route("/members", web::get().to(routes::members::list_members))
-                .route("/members/{user_id}", web::get().to(routes::members::get_member))
-                .route("/members/{user_id}", web::patch().to(routes::members::update_member))
-                .route("/members/{user_id}", web::delete().to(routes::members::remove_member))
-                .route("/invitations", web::post().to(routes::invitations::create_invitation))
-                .route("/invitations", web::get().to(routes::invitations::list_invitations))
-                .route("/invitations/{id}", web::delete().to(routes::invitations::revoke_invitation))
-                .route("/invitations/{token}/accept", web::post().to(routes::invitations::accept_invitation))
-                .route("/tokens", web::post().to(routes::tokens::create_token))
-                .route("/tokens", web::get().to(routes::tokens::list_tokens))
-                .route("/tokens/{id}", web::delete().to(routes::tokens::revoke_token)),
-        );
+/// One route of the table: its method and full path pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    /// Lowercase, as in the OpenAPI document: `get`, `post`...
+    pub method: &'static str,
+    pub path: &'static str,
+}
+
+/// Declares the route table once and derives from it both the actix
+/// registration and [`ROUTES`], the list that answers 405 with `Allow`
+/// for known paths and that `tests/api/openapi.rs` checks against the
+/// OpenAPI document. One line per route: `method "/full/path" => handler;`.
+macro_rules! route_table {
+    ($($method:ident $path:literal => $handler:path;)*) => {
+        /// Every route of the table.
+        pub const ROUTES: &[RouteSpec] = &[$(RouteSpec { method: stringify!($method), path: $path }),*];
+
+        /// The one route table.
+        pub fn route_table(cfg: &mut web::ServiceConfig) {
+            $( cfg.route($path, web::$method().to($handler)); )*
+            docs(cfg);
+        }
+    };
+}
+
+route_table! {
+    get "/healthz" => routes::health::healthz;
+    get "/readyz" => routes::health::readyz;
+    get "/metrics" => routes::health::metrics;
+    get "/api/v1/openapi.json" => openapi::openapi_json;
+    post "/api/v1/auth/signup" => routes::auth::signup;
+    post "/api/v1/auth/login" => routes::auth::login;
+    post "/api/v1/auth/logout" => routes::auth::logout;
+    get "/api/v1/me" => routes::me::get_me;
+    post "/api/v1/me/active-workspace" => routes::me::set_active_workspace;
+    get "/api/v1/workspace" => routes::workspace::get_workspace;
+    patch "/api/v1/workspace" => routes::workspace::update_workspace;
+    get "/api/v1/audit" => routes::audit::list_audit;
+    get "/api/v1/stream" => routes::stream::open_stream;
+    post "/api/v1/stream/tickets" => routes::stream::create_ticket;
+    get "/api/v1/members" => routes::members::list_members;
+    get "/api/v1/members/{user_id}" => routes::members::get_member;
+    patch "/api/v1/members/{user_id}" => routes::members::update_member;
+    delete "/api/v1/members/{user_id}" => routes::members::remove_member;
+    post "/api/v1/invitations" => routes::invitations::create_invitation;
+    get "/api/v1/invitations" => routes::invitations::list_invitations;
+    delete "/api/v1/invitations/{id}" => routes::invitations::revoke_invitation;
+    post "/api/v1/invitations/{token}/accept" => routes::invitations::accept_invitation;
+    post "/api/v1/tokens" => routes::tokens::create_token;
+    get "/api/v1/tokens" => routes::tokens::list_tokens;
+    delete "/api/v1/tokens/{id}" => routes::tokens::revoke_token;
+}
+
+/// Interactive API docs: Swagger UI (embedded in the binary, no CDN) at
+/// `/api-docs/`, reading `/api/v1/openapi.json`.
+///
+/// CSP: Swagger UI 5's `index.html` loads its code from files
+/// (`swagger-ui-bundle.js`, `swagger-initializer.js`), with no inline
+/// script, so `script-src 'self'` holds. What the strict policy breaks is
+/// style: checked in headless Chromium, under Pulse's global policy the
+/// page renders but `swagger-ui-bundle.js` has an inline style blocked
+/// ("Applying inline style violates ... style-src 'self'"), and its
+/// highlighter and model views style elements inline. So this scope only,
+/// and only for styles, sends `style-src 'self' 'unsafe-inline'` (no CSP
+/// violations remain); scripts, connections and everything else stay as
+/// strict as the rest of Pulse. The validator badge (an image from
+/// another origin) is switched off.
+fn docs(cfg: &mut web::ServiceConfig) {
+    use actix_web::http::header;
+    use utoipa_swagger_ui::{Config, SwaggerUi};
+
+    cfg.route(
+        "/api-docs",
+        web::get().to(|| async {
+            actix_web::HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/api-docs/")).finish()
+        }),
+    );
+    cfg.service(
+        web::scope("/api-docs")
+            .wrap(
+                actix_web::middleware::DefaultHeaders::new()
+                    .add((header::CONTENT_SECURITY_POLICY, http::security::DOCS_CSP)),
+            )
+            .service(
+                SwaggerUi::new("/{_:.*}")
+                    .config(Config::new(["/api/v1/openapi.json"]).validator_url("none").try_it_out_enabled(true)),
+            ),
+    );
 }

@@ -108,7 +108,7 @@ pub async fn select_audit(
             "SELECT id, actor_user_id, actor_token_id, action, target_type, target_id, ip, request_id, details, at
              FROM audit_log
              WHERE workspace_id = $1
-               AND ($2::text IS NULL OR action = $2 OR action LIKE $2 || '.%')
+               AND ($2::text IS NULL OR action = $2 OR starts_with(action, $2 || '.'))
                AND ($3::uuid IS NULL OR actor_user_id = $3)
                AND ($4::text IS NULL OR target_type = $4)
                AND ($5::text IS NULL OR target_id = $5)

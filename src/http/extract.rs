@@ -58,7 +58,17 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_err: PathError, _req| ApiError::NotFound("resource").into())
 }
 
-/// Default service: unknown routes answer 404 problem+json.
-pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::NotFound("route"))
+/// Default service: a known path with another method answers 405 with
+/// `Allow` (from the route table); anything else is a 404. Both are
+/// problem+json.
+pub async fn not_found(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    let allowed: Vec<String> = crate::startup::ROUTES
+        .iter()
+        .filter(|r| actix_web::dev::ResourceDef::new(r.path).is_match(req.path()))
+        .map(|r| r.method.to_ascii_uppercase())
+        .collect();
+    if allowed.is_empty() {
+        return Err(ApiError::NotFound("route"));
+    }
+    Err(ApiError::MethodNotAllowed(allowed.join(", ")))
 }

@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every route: request ids, security headers,
 //! metrics, extractor configuration, rate limits and idempotency.
 
+pub mod etag;
 pub mod extract;
 pub mod idempotency;
 pub mod metrics;

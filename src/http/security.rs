@@ -8,6 +8,13 @@ use actix_web::middleware::DefaultHeaders;
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The policy of `/api-docs/` (Swagger UI) only: the same, except that
+/// inline styles are allowed, which Swagger UI's rendering needs (see
+/// `startup::docs`). Scripts stay `'self'`.
+pub const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+frame-ancestors 'none'";
+
 /// The headers added to every response. CORS stays closed: Pulse sends no
 /// `Access-Control-Allow-*` headers, so browsers refuse cross-origin reads.
 pub fn headers() -> DefaultHeaders {

@@ -8,16 +8,31 @@ use crate::accounts::{self, Signup};
 use crate::auth::extract::SESSION_COOKIE;
 use crate::auth::SessionUser;
 use crate::db::audit::Origin;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::openapi as doc;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupRequest {
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
-    /// At least 10 characters.
+    /// At least 10 characters, at most 256 bytes of UTF-8.
+    #[schema(min_length = 10, max_length = 256)]
     pub password: String,
+    /// 1 to 200 characters, not blank, without control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
+    /// 1 to 200 characters, not blank, without control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub workspace_name: String,
 }
 
@@ -66,7 +81,8 @@ pub fn refuse_cross_site(state: &AppState, req: &HttpRequest) -> ApiResult<()> {
 
 /// Creates an account, its first workspace and a session.
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignupRequest,
-    responses((status = 201, body = SignupResponse), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = SignupResponse, description = "Signed up; sets the `pulse_session` cookie"),
+        (status = 403, response = doc::Forbidden), (status = 409, response = doc::Conflict)))]
 pub async fn signup(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -86,7 +102,9 @@ pub async fn signup(
 
 /// Logs in; throttled per account and per IP.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+    responses((status = 200, body = LoginResponse, description = "Logged in; sets a new `pulse_session` cookie"),
+        (status = 401, description = "Email or password is incorrect (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = doc::Forbidden)))]
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -104,8 +122,8 @@ pub async fn login(
 }
 
 /// Ends the current browser session.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
-    responses((status = 204), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("session" = [])),
+    responses((status = 204, description = "Logged out; clears the cookie")))]
 pub async fn logout(state: web::Data<AppState>, session: SessionUser, from: Origin) -> ApiResult<HttpResponse> {
     accounts::logout(&state, session.session_id, session.user_id, session.active_workspace_id, &from).await?;
     Ok(HttpResponse::NoContent().cookie(accounts::cleared_cookie()).finish())

@@ -98,9 +98,9 @@ pub struct InvitationTokenPath {
 }
 
 /// Invites someone to the active workspace by email.
-#[utoipa::path(post, path = "/api/v1/invitations", tag = "team", request_body = CreateInvitationRequest,
-    responses((status = 201, body = CreatedInvitationResponse), (status = 403, body = crate::error::Problem),
-        (status = 409, description = "`already_member` or `invitation_pending`", body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/invitations", tag = "team", security(("session" = [])), request_body = CreateInvitationRequest,
+    responses((status = 201, body = CreatedInvitationResponse), (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`already_member` or `invitation_pending`", body = crate::error::Problem, content_type = "application/problem+json"), (status = 422, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn create_invitation(
     state: web::Data<AppState>,
     member: Member<InviteMembers>,
@@ -121,8 +121,8 @@ pub async fn create_invitation(
 }
 
 /// Pending invitations of the active workspace (without tokens).
-#[utoipa::path(get, path = "/api/v1/invitations", tag = "team",
-    responses((status = 200, body = InvitationListResponse), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/invitations", tag = "team", security(("session" = [])),
+    responses((status = 200, body = InvitationListResponse), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn list_invitations(state: web::Data<AppState>, member: Member<InviteMembers>) -> ApiResult<HttpResponse> {
     let invitations = team::list_invitations(&state, member.workspace_id).await?;
     Ok(HttpResponse::Ok()
@@ -130,8 +130,8 @@ pub async fn list_invitations(state: web::Data<AppState>, member: Member<InviteM
 }
 
 /// Revokes a pending invitation; managers only those for reps and viewers.
-#[utoipa::path(delete, path = "/api/v1/invitations/{id}", tag = "team", params(InvitationPath),
-    responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(delete, path = "/api/v1/invitations/{id}", tag = "team", security(("session" = [])), params(InvitationPath),
+    responses((status = 204), (status = 403, body = crate::error::Problem, content_type = "application/problem+json"), (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn revoke_invitation(
     state: web::Data<AppState>,
     member: Member<InviteMembers>,
@@ -144,12 +144,12 @@ pub async fn revoke_invitation(
 
 /// Accepts an invitation: as the signed-in user (whose email must match),
 /// or by creating the account for the invited email and signing in.
-#[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", tag = "team", params(InvitationTokenPath),
+#[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", tag = "team", security((), ("session" = [])), params(InvitationTokenPath),
     request_body = AcceptInvitationRequest,
-    responses((status = 200, body = AcceptInvitationResponse), (status = 403, description = "signed in as another email", body = crate::error::Problem),
-        (status = 404, description = "unknown, expired, revoked or used", body = crate::error::Problem),
-        (status = 409, description = "`email_taken` (log in first) or `already_member`", body = crate::error::Problem),
-        (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = AcceptInvitationResponse), (status = 403, description = "signed in as another email", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "unknown, expired, revoked or used", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`email_taken` (log in first) or `already_member`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn accept_invitation(
     state: web::Data<AppState>,
     req: HttpRequest,

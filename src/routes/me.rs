@@ -9,6 +9,7 @@ use crate::auth::{Role, SessionUser};
 use crate::db::audit::Origin;
 use crate::db::{members, users};
 use crate::error::{ApiError, ApiResult};
+use crate::openapi as doc;
 use crate::routes::auth::UserResponse;
 use crate::state::AppState;
 
@@ -62,16 +63,19 @@ async fn me_response(state: &AppState, session: &SessionUser, active: Option<Uui
 }
 
 /// The signed-in user, their workspaces and roles, and the active one.
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth",
-    responses((status = 200, body = MeResponse), (status = 401, body = crate::error::Problem)))]
+/// People only: API tokens get 403.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("session" = [])),
+    responses((status = 200, body = MeResponse)))]
 pub async fn get_me(state: web::Data<AppState>, session: SessionUser) -> ApiResult<HttpResponse> {
     let me = me_response(&state, &session, session.active_workspace_id).await?;
     Ok(HttpResponse::Ok().json(me))
 }
 
 /// Chooses the workspace that subsequent requests act in.
-#[utoipa::path(post, path = "/api/v1/me/active-workspace", tag = "auth", request_body = ActiveWorkspaceRequest,
-    responses((status = 200, body = MeResponse), (status = 404, body = crate::error::Problem)))]
+/// People only: API tokens get 403.
+#[utoipa::path(post, path = "/api/v1/me/active-workspace", tag = "auth", security(("session" = [])),
+    request_body = ActiveWorkspaceRequest,
+    responses((status = 200, body = MeResponse), (status = 404, response = doc::NotFound)))]
 pub async fn set_active_workspace(
     state: web::Data<AppState>,
     session: SessionUser,

@@ -58,16 +58,16 @@ pub struct UpdateMemberRequest {
 }
 
 /// Everyone in the active workspace.
-#[utoipa::path(get, path = "/api/v1/members", tag = "team",
-    responses((status = 200, body = MemberListResponse), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/members", tag = "team", security(("session" = [])),
+    responses((status = 200, body = MemberListResponse), (status = 401, body = crate::error::Problem, content_type = "application/problem+json"), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn list_members(state: web::Data<AppState>, member: Member<ReadMembers>) -> ApiResult<HttpResponse> {
     let members = team::list_members(&state, member.workspace_id).await?;
     Ok(HttpResponse::Ok().json(MemberListResponse { members: members.into_iter().map(Into::into).collect() }))
 }
 
 /// One member of the active workspace.
-#[utoipa::path(get, path = "/api/v1/members/{user_id}", tag = "team", params(MemberPath),
-    responses((status = 200, body = MemberResponse), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/members/{user_id}", tag = "team", security(("session" = [])), params(MemberPath),
+    responses((status = 200, body = MemberResponse), (status = 403, body = crate::error::Problem, content_type = "application/problem+json"), (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn get_member(
     state: web::Data<AppState>,
     member: Member<ReadMembers>,
@@ -78,9 +78,9 @@ pub async fn get_member(
 }
 
 /// Changes a member's role and/or suspends or reactivates them (owners).
-#[utoipa::path(patch, path = "/api/v1/members/{user_id}", tag = "team", params(MemberPath), request_body = UpdateMemberRequest,
-    responses((status = 200, body = MemberResponse), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
-        (status = 409, description = "`last_owner`", body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(patch, path = "/api/v1/members/{user_id}", tag = "team", security(("session" = [])), params(MemberPath), request_body = UpdateMemberRequest,
+    responses((status = 200, body = MemberResponse), (status = 403, body = crate::error::Problem, content_type = "application/problem+json"), (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`last_owner`", body = crate::error::Problem, content_type = "application/problem+json"), (status = 422, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn update_member(
     state: web::Data<AppState>,
     member: Member<ManageMembers>,
@@ -94,9 +94,9 @@ pub async fn update_member(
 }
 
 /// Removes a member from the workspace; their account stays (owners).
-#[utoipa::path(delete, path = "/api/v1/members/{user_id}", tag = "team", params(MemberPath),
-    responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
-        (status = 409, description = "`last_owner`", body = crate::error::Problem)))]
+#[utoipa::path(delete, path = "/api/v1/members/{user_id}", tag = "team", security(("session" = [])), params(MemberPath),
+    responses((status = 204), (status = 403, body = crate::error::Problem, content_type = "application/problem+json"), (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`last_owner`", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn remove_member(
     state: web::Data<AppState>,
     member: Member<ManageMembers>,

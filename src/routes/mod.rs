@@ -2,6 +2,7 @@
 //! authorize by type, one call, map the reply. The route table lives in
 //! `startup.rs`.
 
+pub mod audit;
 pub mod auth;
 pub mod health;
 pub mod invitations;
@@ -10,3 +11,4 @@ pub mod members;
 pub mod stream;
 pub mod tokens;
 pub mod validate;
+pub mod workspace;

@@ -104,10 +104,10 @@ fn wants_msgpack(req: &HttpRequest) -> bool {
 }
 
 /// Opens the live event stream (WebSocket upgrade).
-#[utoipa::path(get, path = "/api/v1/stream", tag = "stream", params(StreamQuery),
+#[utoipa::path(get, path = "/api/v1/stream", tag = "stream", security(("session" = []), ("bearer" = ["events:subscribe"]), ()), params(StreamQuery),
     description = "WebSocket upgrade. Session cookie plus an allowed Origin, `Authorization: Bearer` with `events:subscribe`, or a ticket. See docs/PROTOCOL.md.",
-    responses((status = 101, description = "Switching protocols"), (status = 400, body = crate::error::Problem),
-        (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+    responses((status = 101, description = "Switching protocols"), (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, body = crate::error::Problem, content_type = "application/problem+json"), (status = 403, body = crate::error::Problem, content_type = "application/problem+json"), (status = 429, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn open_stream(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -141,8 +141,8 @@ pub async fn open_stream(
 
 /// Issues a single-use ticket (valid 30 s) for opening the stream without
 /// putting a long-lived secret in a URL.
-#[utoipa::path(post, path = "/api/v1/stream/tickets", tag = "stream",
-    responses((status = 201, body = TicketResponse), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/stream/tickets", tag = "stream", security(("session" = []), ("bearer" = ["events:subscribe"])),
+    responses((status = 201, body = TicketResponse), (status = 401, body = crate::error::Problem, content_type = "application/problem+json"), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn create_ticket(
     state: web::Data<AppState>,
     member: Member<SubscribeEvents>,

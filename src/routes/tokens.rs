@@ -76,9 +76,9 @@ impl From<TokenRow> for TokenResponse {
 }
 
 /// Creates an API token; its secret is in this reply and nowhere else.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = CreateTokenRequest,
-    responses((status = 201, body = CreatedTokenResponse), (status = 403, body = crate::error::Problem),
-              (status = 422, body = crate::error::Problem)))]
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", security(("session" = [])), request_body = CreateTokenRequest,
+    responses((status = 201, body = CreatedTokenResponse), (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 422, body = crate::error::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(workspace_id = %member.workspace_id))]
 pub async fn create_token(
     state: web::Data<AppState>,
@@ -99,8 +99,8 @@ pub async fn create_token(
 }
 
 /// Lists the workspace's live tokens (never their secrets).
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens",
-    responses((status = 200, body = TokenListResponse), (status = 403, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", security(("session" = [])),
+    responses((status = 200, body = TokenListResponse), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(workspace_id = %member.workspace_id))]
 pub async fn list_tokens(state: web::Data<AppState>, member: Member<ManageTokens>) -> ApiResult<HttpResponse> {
     let rows = tokens::list_tokens(&state, member.workspace_id).await?;
@@ -108,8 +108,8 @@ pub async fn list_tokens(state: web::Data<AppState>, member: Member<ManageTokens
 }
 
 /// Revokes a token; the next request with it is answered 401.
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", params(TokenPath),
-    responses((status = 204), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", security(("session" = [])), params(TokenPath),
+    responses((status = 204), (status = 403, body = crate::error::Problem, content_type = "application/problem+json"), (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(workspace_id = %member.workspace_id, token_id = %path.id))]
 pub async fn revoke_token(
     state: web::Data<AppState>,

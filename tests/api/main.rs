@@ -5,6 +5,7 @@
 mod helpers;
 mod ws;
 
+mod audit;
 mod auth;
 mod cluster;
 mod conventions;
@@ -12,5 +13,7 @@ mod delivery;
 mod idempotency;
 mod invitations;
 mod members;
+mod openapi;
 mod stream;
 mod tokens;
+mod workspace;

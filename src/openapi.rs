@@ -1,0 +1,235 @@
+//! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]`
+//! annotations and served at `GET /api/v1/openapi.json`; Swagger UI reads
+//! it at `/api-docs/`.
+//!
+//! How it is assembled:
+//! - [`ApiDoc`] lists every handler in `paths(...)`. A new handler is
+//!   added there (and to the route table in `startup.rs`);
+//!   `tests/api/openapi.rs` fails when a route of the table is missing.
+//! - Each handler documents what is particular to it: its security
+//!   (`session` and/or `bearer` with the scope it needs), body, success
+//!   responses and the errors only it produces (404, 409, 412...).
+//! - [`Conventions`] then adds the answers the shared plumbing gives on
+//!   every route of a kind, so they cannot be forgotten: 429 on `/api/`
+//!   (rate limits), 400/413/415/422 on operations with a JSON body (the
+//!   extractor configuration in `http::extract`), 400 on operations with
+//!   query parameters, 401/403 on authenticated operations. (A method a
+//!   path does not have answers 405 with `Allow`; that is not an
+//!   operation, so it is not documented per operation.)
+//! - Errors are `application/problem+json` [`Problem`] documents, defined
+//!   once as reusable responses (`#/components/responses/...`).
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use actix_web::HttpResponse;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, HeaderBuilder, OpenApi as Document, Ref, RefOr};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{FieldError, Problem};
+use crate::routes;
+
+/// The problem+json media type every error uses.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Pulse API", description = "Self-hosted real-time CRM. Browser sessions authenticate with the \
+        `pulse_session` cookie and send `X-CSRF-Token` on unsafe requests; integrations use \
+        `Authorization: Bearer <token>` with least-privilege scopes. Errors are RFC 9457 problem+json."),
+    paths(
+        routes::health::healthz,
+        routes::health::readyz,
+        routes::health::metrics,
+        openapi_json,
+        routes::auth::signup,
+        routes::auth::login,
+        routes::auth::logout,
+        routes::me::get_me,
+        routes::me::set_active_workspace,
+        routes::workspace::get_workspace,
+        routes::workspace::update_workspace,
+        routes::audit::list_audit,
+        routes::members::list_members,
+        routes::members::get_member,
+        routes::members::update_member,
+        routes::members::remove_member,
+        routes::invitations::create_invitation,
+        routes::invitations::list_invitations,
+        routes::invitations::revoke_invitation,
+        routes::invitations::accept_invitation,
+        routes::tokens::create_token,
+        routes::tokens::list_tokens,
+        routes::tokens::revoke_token,
+        routes::stream::open_stream,
+        routes::stream::create_ticket,
+    ),
+    components(
+        schemas(Problem, FieldError, Currency),
+        responses(BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed,
+            PayloadTooLarge, UnsupportedMediaType, Unprocessable, TooManyRequests)
+    ),
+    modifiers(&SecuritySchemes, &Conventions),
+    tags(
+        (name = "auth", description = "Sign-up, login, sessions and the signed-in user"),
+        (name = "workspace", description = "The active workspace's settings"),
+        (name = "audit", description = "The append-only audit log"),
+        (name = "team", description = "Members, roles and invitations"),
+        (name = "tokens", description = "API tokens for integrations (owners)"),
+        (name = "stream", description = "The live event stream (WebSocket; see docs/PROTOCOL.md)"),
+        (name = "operations", description = "Health, readiness and metrics"),
+        (name = "docs", description = "This document"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document, built once.
+static DOCUMENT: LazyLock<String> =
+    LazyLock::new(|| ApiDoc::openapi().to_pretty_json().unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
+
+/// This OpenAPI 3.1 document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "docs",
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)))]
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(DOCUMENT.as_str())
+}
+
+/// `session` (the browser cookie) and `bearer` (API tokens).
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, doc: &mut Document) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::extract::SESSION_COOKIE,
+                "Browser session from signup/login. Unsafe methods also need the `X-CSRF-Token` header \
+                 (the `csrf_token` of login, signup or GET /api/v1/me) and a same-site origin.",
+            ))),
+        );
+        let mut bearer = Http::new(HttpAuthScheme::Bearer);
+        bearer.description = Some(
+            "An API token of one workspace. Each operation names the scope it needs; \
+             operations that list no bearer requirement refuse tokens with 403."
+                .into(),
+        );
+        components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
+    }
+}
+
+/// Adds the responses the shared plumbing gives (see the module docs).
+struct Conventions;
+
+fn add(op: &mut Operation, status: &str, response: &str) {
+    op.responses.responses.entry(status.to_owned()).or_insert_with(|| RefOr::Ref(Ref::from_response_name(response)));
+}
+
+impl Modify for Conventions {
+    fn modify(&self, doc: &mut Document) {
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ];
+            for op in ops.into_iter().flatten() {
+                if path.starts_with("/api/") {
+                    add(op, "429", "TooManyRequests");
+                }
+                if op.request_body.is_some() {
+                    add(op, "400", "BadRequest");
+                    add(op, "413", "PayloadTooLarge");
+                    add(op, "415", "UnsupportedMediaType");
+                    add(op, "422", "Unprocessable");
+                }
+                let has_query = op.parameters.iter().flatten().any(|p| matches!(p.parameter_in, ParameterIn::Query));
+                if has_query {
+                    add(op, "400", "BadRequest");
+                }
+                if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    add(op, "401", "Unauthorized");
+                    add(op, "403", "Forbidden");
+                }
+            }
+        }
+    }
+}
+
+fn problem_response(description: &str) -> ResponseBuilder {
+    ResponseBuilder::new()
+        .description(description)
+        .content(PROBLEM_JSON, ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+}
+
+macro_rules! problem_responses {
+    ($($(#[$doc:meta])* $name:ident => $description:literal $(, header $header:literal: $header_doc:literal)*;)*) => {$(
+        $(#[$doc])*
+        pub struct $name;
+        impl<'r> utoipa::ToResponse<'r> for $name {
+            fn response() -> (&'r str, RefOr<Response>) {
+                #[allow(unused_mut)]
+                let mut r = problem_response($description);
+                $(
+                    r = r.header($header, HeaderBuilder::new()
+                        .schema(ObjectBuilder::new().schema_type(Type::String))
+                        .description(Some($header_doc))
+                        .build());
+                )*
+                (stringify!($name), RefOr::T(r.build()))
+            }
+        }
+    )*};
+}
+
+problem_responses! {
+    /// 400: malformed JSON, a bad query string, cursor or `If-Match`.
+    BadRequest => "Malformed request: `malformed_json`, `bad_query`, `bad_cursor`, `bad_if_match`...";
+    /// 401: no valid credential.
+    Unauthorized => "No valid session cookie or bearer token (`unauthenticated`)";
+    /// 403: the credential may not do this.
+    Forbidden => "The role, token scope or CSRF check refuses the request (`forbidden`, `insufficient_scope`, `csrf_failed`)";
+    /// 404.
+    NotFound => "Nothing by that id in the workspace (`not_found`)";
+    /// 409.
+    Conflict => "The request conflicts with the current state (see `code`)";
+    /// 412: stale `If-Match`.
+    PreconditionFailed => "`If-Match` names an older version (`version_mismatch`); reload and retry";
+    /// 413.
+    PayloadTooLarge => "The body is larger than the limit (`payload_too_large`)";
+    /// 415.
+    UnsupportedMediaType => "The body is not `application/json` (`unsupported_media_type`)";
+    /// 422.
+    Unprocessable => "Well-formed JSON with invalid fields (`validation_failed`); `errors` names each field";
+    /// 429 with `Retry-After`.
+    TooManyRequests => "Rate limited (`rate_limited`); retry after `Retry-After` seconds",
+        header "Retry-After": "Seconds to wait";
+}
+
+/// An uppercase ISO 4217 currency code (see `currencies.rs`).
+pub struct Currency;
+
+impl utoipa::PartialSchema for Currency {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("An uppercase ISO 4217 currency code"))
+            .enum_values(Some(crate::currencies::ISO_4217.iter().copied()))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Currency {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Currency")
+    }
+}
