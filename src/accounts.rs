@@ -132,7 +132,8 @@ pub async fn login(
     from: &Origin,
 ) -> Result<LoggedIn, ApiError> {
     let email = email.trim();
-    if email.len() > 254 || password.len() > password::MAX_LEN {
+    // Nothing unusable reaches the database (PostgreSQL text cannot hold NUL).
+    if email.len() > 254 || password.len() > password::MAX_LEN || email.chars().any(char::is_control) {
         return Err(ApiError::InvalidCredentials);
     }
     let ip = from.ip.clone().unwrap_or_else(|| "unknown".into());

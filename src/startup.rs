@@ -90,7 +90,6 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
-                .app_data(extract::json_config())
                 .app_data(extract::query_config())
                 .app_data(extract::path_config())
                 .app_data(web::PayloadConfig::new(http::JSON_LIMIT))

@@ -50,15 +50,16 @@ impl Precondition {
     }
 }
 
-/// `"7"`, `W/"7"` or `*`. A list of several tags is refused: a client
-/// holds one version of a resource at a time.
+/// `"7"`, `W/"7"` or `*`; a bare `7` is accepted too (clients that drop
+/// the quotes mean the same version). A list of several tags is refused:
+/// a client holds one version of a resource at a time.
 pub fn parse_if_match(raw: &str) -> Result<Precondition, ApiError> {
     let raw = raw.trim();
     if raw == "*" {
         return Ok(Precondition::Any);
     }
     let tag = raw.strip_prefix("W/").unwrap_or(raw);
-    let digits = tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')).ok_or(ApiError::BadIfMatch)?;
+    let digits = tag.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(tag);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ApiError::BadIfMatch);
     }

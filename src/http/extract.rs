@@ -2,27 +2,91 @@
 //! oversized bodies and bad query strings all become problem+json 4xx
 //! answers before a handler runs.
 
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::web;
 
 use super::JSON_LIMIT;
 use crate::error::ApiError;
 
-/// JSON bodies: size limit, content type and serde errors mapped.
-pub fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default().limit(JSON_LIMIT).error_handler(|err, _req| json_error(err).into())
+/// A JSON object request body. Unlike `web::Json`, it refuses any other
+/// top-level value: serde would otherwise read a struct from an array
+/// (`[null, null]`), which no client means. Size, content type and serde
+/// errors are problem+json 4xx.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T> std::ops::Deref for JsonBody<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
 }
 
-fn json_error(err: JsonPayloadError) -> ApiError {
-    match err {
-        JsonPayloadError::Overflow { limit } => ApiError::PayloadTooLarge { limit },
-        JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::PayloadTooLarge { limit },
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
-        JsonPayloadError::Deserialize(e) => serde_error(&e),
-        JsonPayloadError::Payload(_) => {
-            ApiError::BadRequest { code: "bad_body", detail: "could not read the request body".into() }
-        }
-        other => ApiError::BadRequest { code: "bad_body", detail: other.to_string() },
+fn is_json(req: &actix_web::HttpRequest) -> bool {
+    let Some(ct) = req.headers().get(actix_web::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        use futures_util::StreamExt;
+        let json = is_json(req);
+        let declared = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            if declared.is_some_and(|n| n > JSON_LIMIT) {
+                return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
+            }
+            let mut body = bytes::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| ApiError::BadRequest {
+                    code: "bad_body",
+                    detail: "could not read the request body".into(),
+                })?;
+                if body.len() + chunk.len() > JSON_LIMIT {
+                    return Err(ApiError::PayloadTooLarge { limit: JSON_LIMIT });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            match body.iter().find(|b| !b.is_ascii_whitespace()) {
+                Some(b'{') => serde_json::from_slice(&body).map(JsonBody).map_err(|e| serde_error(&e)),
+                None => Err(ApiError::BadRequest {
+                    code: "malformed_json",
+                    detail: "the body is empty; send a JSON object".into(),
+                }),
+                Some(_) => match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+                    Ok(_) => Err(ApiError::invalid("body", "must be a JSON object")),
+                    Err(e) => Err(serde_error(&e)),
+                },
+            }
+        })
+    }
+}
+
+/// For optional body fields where `null` is not a value: an absent field
+/// is `None` (with `#[serde(default)]`), a present one must hold a `T`.
+pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    use serde::de::Error;
+    match <Option<T> as serde::Deserialize>::deserialize(d)? {
+        Some(v) => Ok(Some(v)),
+        None => Err(D::Error::custom("null is not a value here; leave the field out to keep it")),
     }
 }
 

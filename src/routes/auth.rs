@@ -9,6 +9,7 @@ use crate::auth::extract::SESSION_COOKIE;
 use crate::auth::SessionUser;
 use crate::db::audit::Origin;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::http::extract::JsonBody;
 use crate::openapi as doc;
 use crate::state::AppState;
 
@@ -87,7 +88,7 @@ pub async fn signup(
     state: web::Data<AppState>,
     req: HttpRequest,
     from: Origin,
-    body: web::Json<SignupRequest>,
+    body: JsonBody<SignupRequest>,
 ) -> ApiResult<HttpResponse> {
     refuse_cross_site(&state, &req)?;
     let input =
@@ -109,7 +110,7 @@ pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
     from: Origin,
-    body: web::Json<LoginRequest>,
+    body: JsonBody<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     refuse_cross_site(&state, &req)?;
     let previous = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());

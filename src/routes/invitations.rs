@@ -11,6 +11,7 @@ use crate::auth::permissions::InviteMembers;
 use crate::auth::{Member, OptionalSession, Role};
 use crate::db::audit::Origin;
 use crate::error::ApiResult;
+use crate::http::extract::JsonBody;
 use crate::routes::auth::{refuse_cross_site, UserResponse, WorkspaceRef};
 use crate::state::AppState;
 use crate::team::invitations::{self as team, Invitation, NewAccount};
@@ -18,8 +19,10 @@ use crate::team::invitations::{self as team, Invitation, NewAccount};
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInvitationRequest {
+    #[schema(format = Email, min_length = 3, max_length = 254)]
     pub email: String,
     /// `manager`, `rep` or `viewer`; managers may invite reps and viewers only.
+    #[schema(value_type = String, pattern = "^(manager|rep|viewer)$")]
     pub role: Role,
 }
 
@@ -105,7 +108,7 @@ pub async fn create_invitation(
     state: web::Data<AppState>,
     member: Member<InviteMembers>,
     from: Origin,
-    body: web::Json<CreateInvitationRequest>,
+    body: JsonBody<CreateInvitationRequest>,
 ) -> ApiResult<HttpResponse> {
     let created = team::create_invitation(&state, (&member).into(), &body.email, body.role, &from).await?;
     let accept_url = format!("{}/invitations/{}", state.origins.primary(), created.token);
@@ -156,7 +159,7 @@ pub async fn accept_invitation(
     session: OptionalSession,
     from: Origin,
     path: web::Path<InvitationTokenPath>,
-    body: web::Json<AcceptInvitationRequest>,
+    body: JsonBody<AcceptInvitationRequest>,
 ) -> ApiResult<HttpResponse> {
     let (done, csrf_token) = match session.0 {
         Some(s) => (team::accept_as_signed_in(&state, &path.token, &s, &from).await?, s.csrf_token),

@@ -9,6 +9,7 @@ use crate::auth::{Role, SessionUser};
 use crate::db::audit::Origin;
 use crate::db::{members, users};
 use crate::error::{ApiError, ApiResult};
+use crate::http::extract::JsonBody;
 use crate::openapi as doc;
 use crate::routes::auth::UserResponse;
 use crate::state::AppState;
@@ -80,7 +81,7 @@ pub async fn set_active_workspace(
     state: web::Data<AppState>,
     session: SessionUser,
     from: Origin,
-    body: web::Json<ActiveWorkspaceRequest>,
+    body: JsonBody<ActiveWorkspaceRequest>,
 ) -> ApiResult<HttpResponse> {
     accounts::set_active_workspace(&state, session.session_id, session.user_id, body.workspace_id, &from).await?;
     let me = me_response(&state, &session, Some(body.workspace_id)).await?;

@@ -10,6 +10,7 @@ use crate::auth::permissions::{ManageMembers, ReadMembers};
 use crate::auth::{Member, Role};
 use crate::db::audit::Origin;
 use crate::error::ApiResult;
+use crate::http::extract::JsonBody;
 use crate::state::AppState;
 use crate::team::members::{self as team, MemberChange, MemberStatus, TeamMember};
 
@@ -49,11 +50,16 @@ pub struct MemberListResponse {
     pub members: Vec<MemberResponse>,
 }
 
-/// At least one of the fields.
+/// The fields to change; absent fields stay as they are (an empty object
+/// changes nothing). `null` is not a value.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMemberRequest {
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
+    #[schema(nullable = false)]
     pub role: Option<Role>,
+    #[serde(default, deserialize_with = "crate::http::extract::present")]
+    #[schema(nullable = false)]
     pub status: Option<MemberStatus>,
 }
 
@@ -86,7 +92,7 @@ pub async fn update_member(
     member: Member<ManageMembers>,
     from: Origin,
     path: web::Path<MemberPath>,
-    body: web::Json<UpdateMemberRequest>,
+    body: JsonBody<UpdateMemberRequest>,
 ) -> ApiResult<HttpResponse> {
     let change = MemberChange { role: body.role, status: body.status };
     let updated = team::update_member(&state, (&member).into(), path.user_id, change, &from).await?;

@@ -12,6 +12,7 @@ use crate::auth::Member;
 use crate::db::audit::Origin;
 use crate::db::tokens::TokenRow;
 use crate::error::ApiResult;
+use crate::http::extract::JsonBody;
 use crate::state::AppState;
 use crate::tokens;
 
@@ -19,10 +20,26 @@ use crate::tokens;
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
     /// 1 to 100 characters, to recognise the token by.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
     /// A non-empty, duplicate-free subset of the known scopes
     /// (`deals:read`, `deals:write`, `events:subscribe`...).
+    #[schema(schema_with = scopes_schema)]
     pub scopes: Vec<String>,
+}
+
+/// The scopes field: a non-empty set of the scopes Pulse knows.
+fn scopes_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let item = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(crate::auth::permissions::SCOPES.iter().copied()))
+        .build();
+    ArrayBuilder::new().items(item).min_items(Some(1)).unique_items(true).build()
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -84,7 +101,7 @@ pub async fn create_token(
     state: web::Data<AppState>,
     member: Member<ManageTokens>,
     from: Origin,
-    body: web::Json<CreateTokenRequest>,
+    body: JsonBody<CreateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
     let created =
         tokens::create_token(&state, member.workspace_id, member.actor, &body.name, &body.scopes, &from).await?;

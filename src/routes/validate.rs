@@ -21,8 +21,9 @@ impl Checks {
 
     /// A trimmed text of 1..=max characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> &mut Self {
-        let len = value.trim().chars().count();
-        let ok = len >= 1 && len <= max && !value.chars().any(|c| c.is_control());
+        // Counted as sent (the documented maxLength), blank is refused.
+        let len = value.chars().count();
+        let ok = !value.trim().is_empty() && len <= max && !value.chars().any(|c| c.is_control());
         self.check(ok, field, &format!("must be 1 to {max} characters, without control characters"))
     }
 

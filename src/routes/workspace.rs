@@ -12,6 +12,7 @@ use crate::db::audit::Origin;
 use crate::db::workspaces::WorkspaceRow;
 use crate::error::ApiResult;
 use crate::http::etag::{etag, Precondition};
+use crate::http::extract::JsonBody;
 use crate::openapi as doc;
 use crate::state::AppState;
 use crate::workspaces::{self, SettingsChange};
@@ -67,7 +68,7 @@ pub async fn get_workspace(state: web::Data<AppState>, member: Member<ReadMember
 #[utoipa::path(patch, path = "/api/v1/workspace", tag = "workspace", security(("session" = [])),
     request_body = UpdateWorkspaceRequest,
     params(("If-Match" = Option<String>, Header, nullable = false, description = "`\"<version>\"` from the ETag; `W/\"<version>\"` and `*` are accepted",
-        pattern = r#"^(\*|(W/)?"[0-9]{1,18}")$"#)),
+        pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
     responses((status = 200, body = WorkspaceResponse, headers(("ETag" = String, description = "The new version"))),
         (status = 400, response = doc::BadRequest), (status = 404, response = doc::NotFound),
         (status = 412, response = doc::PreconditionFailed)))]
@@ -76,7 +77,7 @@ pub async fn update_workspace(
     member: Member<ManageSettings>,
     req: HttpRequest,
     from: Origin,
-    body: web::Json<UpdateWorkspaceRequest>,
+    body: JsonBody<UpdateWorkspaceRequest>,
 ) -> ApiResult<HttpResponse> {
     let pre = Precondition::from_request(&req)?;
     let change = SettingsChange { name: body.name.as_deref(), currency: body.currency.as_deref() };

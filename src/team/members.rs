@@ -105,9 +105,6 @@ pub async fn update_member(
     change: MemberChange,
     from: &Origin,
 ) -> Result<TeamMember, ApiError> {
-    if change.role.is_none() && change.status.is_none() {
-        return Err(ApiError::invalid("body", "send a new role, a new status, or both"));
-    }
     let ws = caller.workspace_id;
     let mut client = state.db().await?;
     let tx = client.transaction().await?;

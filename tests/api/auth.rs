@@ -168,3 +168,13 @@ async fn switching_to_another_users_workspace_answers_like_a_missing_one() {
     let me: Value = ann.browser.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["active_workspace"]["id"], ann.workspace_id.to_string());
 }
+
+#[actix_web::test]
+async fn a_login_with_control_characters_is_refused_like_any_bad_credential() {
+    let app = spawn_app().await;
+    let res = app
+        .browser()
+        .post("/api/v1/auth/login", &json!({"email": "a\u{0000}@b.co", "password": "whatever it is"}))
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+}

@@ -36,6 +36,8 @@ async fn bad_bodies_get_the_right_4xx_and_change_nothing() {
         ("wrong type", json!({"email": 5, "password": "x", "name": "x", "workspace_name": "x"}).to_string(), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
         ("unknown field", json!({"email": "a@b.co", "password": "0123456789", "name": "x", "workspace_name": "x", "workspace_id": "x"}).to_string(), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
         ("oversized", format!("{{\"email\":\"{}\"}}", "a".repeat(300 * 1024)), "application/json", StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        ("an array for an object", json!([null, null, null, null]).to_string(), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        ("empty body", String::new(), "application/json", StatusCode::BAD_REQUEST, "malformed_json"),
         ("not JSON", "email=a".into(), "application/x-www-form-urlencoded", StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
     ];
     for (what, body, ct, status, code) in cases {

@@ -229,9 +229,26 @@ async fn a_member_change_must_name_a_known_role_or_status() {
     let app = spawn_app().await;
     let ann = app.signup("ann@example.com", "Acme").await;
     let rep = app.member_of(&ann, "rep@example.com", "rep").await;
-    for body in [json!({}), json!({"status": "banned"}), json!({"role": "boss"}), json!({"role": "viewer", "x": 1})] {
+    for body in [
+        json!({"status": null}),
+        json!({"status": "banned"}),
+        json!({"role": "boss"}),
+        json!({"role": "viewer", "x": 1}),
+    ] {
         let res = ann.browser.patch(&member_path(rep.user_id), &body).await;
         assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     }
     assert_eq!(stored_membership(&app, ann.workspace_id, rep.user_id).await, Some(("rep".into(), "active".into())));
+}
+
+#[actix_web::test]
+async fn an_empty_member_patch_changes_nothing_and_answers_the_member() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let rep = app.member_of(&ann, "rep@example.com", "rep").await;
+    let res = ann.browser.patch(&member_path(rep.user_id), &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["role"], "rep");
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'member.%'").await, 0);
 }
