@@ -1,6 +1,9 @@
-//! Maintenance that runs in the background on every node: pruning events
-//! past their retention. Deletions are idempotent, so nodes racing here is
-//! harmless. (The scheduler with run records arrives with notifications.)
+//! Maintenance that runs in the background on every node, hourly and once
+//! at start-up: events past their retention, idempotency keys older than
+//! 24 hours, used or expired stream tickets, and login failures outside
+//! the throttling window. Deletions are idempotent, so nodes racing here
+//! is harmless. (The scheduler with recorded runs arrives with
+//! notifications and digests.)
 
 use std::time::Duration;
 
@@ -9,27 +12,36 @@ use deadpool_postgres::Pool;
 /// How often maintenance runs.
 const EVERY: Duration = Duration::from_secs(3600);
 
-/// Starts the maintenance loop on the current runtime.
-pub fn spawn_maintenance(pool: Pool, event_retention_days: u32) {
+/// Starts the maintenance loop on the current runtime; abort the handle
+/// to stop it.
+pub fn spawn_maintenance(pool: Pool, event_retention_days: u32) -> tokio::task::JoinHandle<()> {
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            prune_events(&pool, event_retention_days).await;
+            run_once(&pool, event_retention_days).await;
         }
-    });
+    })
 }
 
-/// Deletes events older than the retention; resumes from before that point
-/// then answer `reset`.
-pub async fn prune_events(pool: &Pool, retention_days: u32) {
-    let cutoff = chrono::Utc::now() - chrono::Duration::days(i64::from(retention_days.max(1)));
-    match pool.get().await {
-        Ok(client) => match pulse_actors::store::delete_events_before(&client, cutoff).await {
-            Ok(n) if n > 0 => tracing::info!(deleted = n, "pruned events past retention"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "event pruning failed"),
-        },
-        Err(e) => tracing::warn!(error = %e, "event pruning: no database connection"),
+/// One pass of every pruning task; failures are logged and retried next hour.
+pub async fn run_once(pool: &Pool, event_retention_days: u32) {
+    let client = match pool.get().await {
+        Ok(c) => c,
+        Err(e) => return tracing::warn!(error = %e, "maintenance: no database connection"),
+    };
+    let cutoff = chrono::Utc::now() - chrono::Duration::days(i64::from(event_retention_days.max(1)));
+    report("events past retention", pulse_actors::store::delete_events_before(&client, cutoff).await);
+    report("expired idempotency keys", crate::db::idempotency::delete_expired_idempotency_keys(&client).await);
+    report("stale stream tickets", crate::db::stream_tickets::delete_stale_tickets(&client).await);
+    report("old login failures", crate::db::login_failures::delete_old_failures(&client).await);
+}
+
+fn report(what: &str, result: Result<u64, tokio_postgres::Error>) {
+    match result {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(deleted = n, "pruned {what}"),
+        Err(e) => tracing::warn!(error = %e, "pruning {what} failed"),
     }
 }

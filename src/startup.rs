@@ -40,8 +40,9 @@ pub enum StartupError {
 pub struct Application {
     port: u16,
     server: Server,
-    /// Hourly prune of expired idempotency keys; stopped with the server.
-    pruner: tokio::task::JoinHandle<()>,
+    /// Hourly maintenance (pruning); stopped with the server.
+    maintenance: tokio::task::JoinHandle<()>,
+    realtime: Realtime,
 }
 
 impl Application {
@@ -70,7 +71,7 @@ impl Application {
         };
         let realtime = Realtime::start(pool.clone(), settings.realtime(), redis.map(|(client, _)| client));
         let stream_limits = ConnectionLimits::new(settings.ws_max_per_user, settings.ws_max_per_ip);
-        jobs::spawn_maintenance(pool.clone(), settings.event_retention_days);
+        let maintenance = jobs::spawn_maintenance(pool.clone(), settings.event_retention_days);
         let hasher = Hasher::new(settings.max_concurrent_hashes).map_err(|e| StartupError::Other(e.to_string()))?;
         let shutdown_timeout = settings.shutdown_timeout_secs;
         let workers = settings.workers;
@@ -82,10 +83,9 @@ impl Application {
             hasher,
             limiter,
             metrics: Metrics::default(),
-            realtime,
+            realtime: realtime.clone(),
             stream_limits,
         });
-        let pool = state.pool.clone();
         tracing::info!(%addr, redis = state.settings.redis_url.is_some(), "pulse listening");
         let mut server = HttpServer::new(move || {
             App::new()
@@ -108,6 +108,9 @@ impl Application {
                 }
             }
         })
+        // Signals are handled in `run_until_stopped`, which closes the
+        // streams before draining requests.
+        .disable_signals()
         .shutdown_timeout(shutdown_timeout)
         .client_request_timeout(Duration::from_secs(10))
         .listen(listener)
@@ -115,19 +118,54 @@ impl Application {
         if let Some(w) = workers {
             server = server.workers(w.max(1));
         }
-        let pruner = http::idempotency::spawn_pruner(pool);
-        Ok(Self { port: addr.port(), server: server.run(), pruner })
+        Ok(Self { port: addr.port(), server: server.run(), maintenance, realtime })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Serves until SIGINT/SIGTERM, then drains in-flight requests.
+    /// Serves until SIGINT/SIGTERM. Then: stop accepting, close every
+    /// WebSocket with 1001 (clients resume elsewhere or later), finish
+    /// in-flight requests (up to the shutdown timeout), and return. Nothing
+    /// needs flushing: every acknowledged change was committed first.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let realtime = self.realtime.clone();
+        let stopper = actix_web::rt::spawn(async move {
+            shutdown_signal().await;
+            tracing::info!("shutdown requested: closing streams and draining requests");
+            realtime.close_all().await;
+            handle.stop(true).await;
+        });
         let served = self.server.await;
-        self.pruner.abort();
+        stopper.abort();
+        self.maintenance.abort();
+        tracing::info!("stopped");
         served
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
     }
 }
 

@@ -18,7 +18,7 @@ use crate::bus::{publish_loop, subscribe_loop, BusControl, BusEvent, BusOut};
 use crate::event::EventRecord;
 use crate::principal::{Principal, Viewer};
 use crate::protocol::Encoding;
-use crate::registry::{CountRunning, GetWorkspace, KickIn, Registry, Route};
+use crate::registry::{CloseAllSessions, CountRunning, GetWorkspace, KickIn, Registry, Route};
 use crate::session::WsSession;
 use crate::workspace::messages::{GetHead, StreamHead};
 
@@ -138,6 +138,16 @@ impl Realtime {
             let _ = tx.try_send(BusOut::Control(BusControl { node: self.node, workspace_id, principal }));
         }
         self.registry.do_send(KickIn { workspace_id, principal });
+    }
+
+    /// Closes every WebSocket on this node with 1001 (going away), so
+    /// clients reconnect elsewhere and resume; used at shutdown.
+    pub async fn close_all(&self) {
+        let msg = CloseAllSessions {
+            code: crate::protocol::close::GOING_AWAY,
+            reason: "server shutting down; resume".into(),
+        };
+        let _ = self.registry.send(msg).await;
     }
 
     /// The stream position of a workspace (starting its actor if needed).

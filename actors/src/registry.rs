@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::event::EventRecord;
 use crate::handle::RealtimeConfig;
 use crate::principal::Principal;
-use crate::workspace::messages::{Committed, Kick, Resync, WorkspaceStopped};
+use crate::workspace::messages::{CloseAll, Committed, Kick, Resync, WorkspaceStopped};
 use crate::workspace::WorkspaceActor;
 
 pub struct Registry {
@@ -56,6 +56,23 @@ pub struct Route(pub EventRecord);
 pub struct KickIn {
     pub workspace_id: Option<Uuid>,
     pub principal: Principal,
+}
+
+/// Close every session of every running workspace (shutdown).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct CloseAllSessions {
+    pub code: u16,
+    pub reason: String,
+}
+
+impl Handler<CloseAllSessions> for Registry {
+    type Result = ();
+    fn handle(&mut self, msg: CloseAllSessions, _: &mut Self::Context) {
+        for (_, addr) in self.running.values() {
+            addr.do_send(CloseAll { code: msg.code, reason: msg.reason.clone() });
+        }
+    }
 }
 
 /// Every running workspace catches up from the table.

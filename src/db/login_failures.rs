@@ -38,3 +38,8 @@ pub async fn delete_failures(c: &impl GenericClient, email: &str) -> Result<(), 
     c.execute("DELETE FROM login_failures WHERE lower(email) = lower($1)", &[&email]).await?;
     Ok(())
 }
+
+/// Forgets failures older than the window (they no longer count).
+pub async fn delete_old_failures(c: &impl GenericClient) -> Result<u64, tokio_postgres::Error> {
+    c.execute("DELETE FROM login_failures WHERE at < now() - make_interval(secs => $1)", &[&WINDOW_SECS]).await
+}

@@ -28,10 +28,14 @@ pub async fn insert_ticket(
     Ok(())
 }
 
+/// Forgets tickets that expired over an hour ago (used or not).
+pub async fn delete_stale_tickets(c: &impl GenericClient) -> Result<u64, tokio_postgres::Error> {
+    c.execute("DELETE FROM stream_tickets WHERE expires_at < now() - interval '1 hour'", &[]).await
+}
+
 /// Marks a live ticket used and returns its owner; `None` if it is
-/// unknown, expired or already used. Also forgets expired tickets.
+/// unknown, expired or already used.
 pub async fn redeem_ticket(c: &impl GenericClient, hash: &[u8]) -> Result<Option<TicketRow>, tokio_postgres::Error> {
-    c.execute("DELETE FROM stream_tickets WHERE expires_at < now() - interval '1 hour'", &[]).await?;
     let row = c
         .query_opt(
             "UPDATE stream_tickets SET used_at = now()

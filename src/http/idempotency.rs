@@ -20,7 +20,7 @@
 //!   `idempotency_key_reused`; while the first still runs, 409
 //!   `idempotency_in_progress`.
 //! - Keys live 24 hours: older rows count as absent and are pruned hourly
-//!   by [`spawn_pruner`].
+//!   by the maintenance loop in `jobs`.
 //!
 //! - Stored bodies can hold a secret shown once (a new API token's
 //!   `token`), so they are sealed (ChaCha20-Poly1305) with a key derived
@@ -29,8 +29,6 @@
 //!   body; only the original credential can open a replay.
 //!
 //! Runs inside the rate limiter, so replays are counted like any request.
-
-use std::time::Duration;
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -56,8 +54,6 @@ pub const KEY_HEADER: &str = "idempotency-key";
 pub const REPLAYED_HEADER: &str = "idempotency-replayed";
 /// Longest key accepted, in bytes.
 pub const KEY_MAX: usize = 255;
-/// How often expired keys are pruned.
-pub const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// Response headers stored and replayed besides `Content-Type`. Cookies
 /// are never stored: a replay must not hand out a session.
 const STORED_HEADERS: [HeaderName; 2] = [header::LOCATION, header::ETAG];
@@ -385,26 +381,6 @@ enum StoreError {
     Db(#[from] tokio_postgres::Error),
     #[error("sealing the response failed")]
     Seal,
-}
-
-/// Starts the hourly prune of keys older than 24 hours (first run now).
-pub fn spawn_pruner(pool: Pool) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(PRUNE_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let pruned = match pool.get().await {
-                Ok(c) => store::delete_expired_idempotency_keys(&c).await.map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            };
-            match pruned {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(pruned = n, "pruned expired idempotency keys"),
-                Err(e) => tracing::warn!(error = %e, "could not prune idempotency keys"),
-            }
-        }
-    })
 }
 
 #[cfg(test)]

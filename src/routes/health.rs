@@ -58,5 +58,13 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     text.push_str(&format!("pulse_db_pool_connections{{state=\"available\"}} {}\n", status.available));
     text.push_str(&format!("pulse_db_pool_connections{{state=\"max\"}} {}\n", status.max_size));
     text.push_str(&format!("pulse_db_pool_waiting {}\n", status.waiting));
+    text.push_str(
+        "# HELP pulse_ws_connections Open WebSocket connections on this node.\n# TYPE pulse_ws_connections gauge\n",
+    );
+    text.push_str(&format!("pulse_ws_connections {}\n", state.stream_limits.open_connections()));
+    if let Ok(n) = state.realtime.running_workspaces().await {
+        text.push_str("# HELP pulse_workspace_actors Workspace actors running on this node.\n# TYPE pulse_workspace_actors gauge\n");
+        text.push_str(&format!("pulse_workspace_actors {n}\n"));
+    }
     HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(text)
 }

@@ -14,6 +14,7 @@ mod idempotency;
 mod invitations;
 mod members;
 mod openapi;
+mod shutdown;
 mod stream;
 mod tokens;
 mod workspace;

@@ -55,6 +55,14 @@ pub struct Kick {
     pub principal: Principal,
 }
 
+/// Close every session (the node is shutting down).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct CloseAll {
+    pub code: u16,
+    pub reason: String,
+}
+
 /// Catch up from the events table (after the bus lost messages).
 #[derive(Message)]
 #[rtype(result = "()")]

@@ -538,6 +538,17 @@ impl Handler<Kick> for WorkspaceActor {
     }
 }
 
+impl Handler<CloseAll> for WorkspaceActor {
+    type Result = ();
+    fn handle(&mut self, msg: CloseAll, _: &mut Self::Context) {
+        for (_, conn) in self.conns.drain() {
+            // One control message per session.
+            conn.session.do_send(Deliver(Frame::Close(msg.code, msg.reason.clone())));
+        }
+        self.idle_since = Instant::now();
+    }
+}
+
 impl Handler<GetHead> for WorkspaceActor {
     type Result = StreamHead;
     fn handle(&mut self, _: GetHead, _: &mut Self::Context) -> StreamHead {
