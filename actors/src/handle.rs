@@ -47,6 +47,8 @@ pub struct RealtimeConfig {
     pub max_frame_bytes: usize,
     pub heartbeat_interval: Duration,
     pub heartbeat_timeout: Duration,
+    /// Presence joins and leaves are coalesced over this window.
+    pub presence_flush: Duration,
 }
 
 impl Default for RealtimeConfig {
@@ -65,6 +67,7 @@ impl Default for RealtimeConfig {
             max_frame_bytes: 64 * 1024,
             heartbeat_interval: Duration::from_secs(25),
             heartbeat_timeout: Duration::from_secs(10),
+            presence_flush: Duration::from_millis(50),
         }
     }
 }

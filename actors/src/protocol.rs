@@ -91,6 +91,17 @@ pub enum ServerMessage {
         detail: String,
     },
     Pong,
+    /// Everyone present on a presence topic (sent after subscribing to it).
+    PresenceState {
+        topic: String,
+        users: Vec<String>,
+    },
+    /// Who joined and left a presence topic since the last diff.
+    PresenceDiff {
+        topic: String,
+        joins: Vec<String>,
+        leaves: Vec<String>,
+    },
 }
 
 /// Uuids are strings in both encodings (MessagePack would otherwise carry

@@ -12,6 +12,7 @@
 //! or a `reset`.
 
 pub mod messages;
+pub mod presence;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
@@ -59,6 +60,8 @@ pub struct WorkspaceActor {
     catching_up: bool,
     conns: HashMap<u64, Conn>,
     idle_since: Instant,
+    presence: presence::Presence,
+    presence_flush_scheduled: bool,
 }
 
 impl WorkspaceActor {
@@ -83,6 +86,8 @@ impl WorkspaceActor {
             catching_up: false,
             conns: HashMap::new(),
             idle_since: Instant::now(),
+            presence: presence::Presence::default(),
+            presence_flush_scheduled: false,
         }
     }
 
@@ -95,12 +100,12 @@ impl WorkspaceActor {
     }
 
     /// Applies the next event in order: ring, then fan-out.
-    fn apply(&mut self, record: EventRecord) {
+    fn apply(&mut self, record: EventRecord, ctx: &mut Context<Self>) {
         self.head = record.seq;
         let event = EncodedEvent::new(record);
         self.ring.push_back(event.clone());
         self.trim_ring();
-        self.fan_out(&event);
+        self.fan_out(&event, ctx);
     }
 
     fn trim_ring(&mut self) {
@@ -116,7 +121,7 @@ impl WorkspaceActor {
 
     /// Sends `event` to every subscription that may see it. Sessions whose
     /// mailbox is full or gone are dropped (they resume from their seq).
-    fn fan_out(&mut self, event: &Arc<EncodedEvent>) {
+    fn fan_out(&mut self, event: &Arc<EncodedEvent>, ctx: &mut Context<Self>) {
         let r = &event.record;
         let mut dead = Vec::new();
         for (id, conn) in self.conns.iter_mut() {
@@ -136,12 +141,50 @@ impl WorkspaceActor {
             }
         }
         for id in dead {
-            self.drop_slow(id);
+            self.drop_slow(id, ctx);
         }
     }
 
-    fn drop_slow(&mut self, id: u64) {
-        if let Some(conn) = self.conns.remove(&id) {
+    /// Detaches a session: its presence ends, and the actor may go idle.
+    fn remove_conn(&mut self, id: u64, ctx: &mut Context<Self>) -> Option<Conn> {
+        let conn = self.conns.remove(&id)?;
+        if let Some(user) = conn.viewer.user_id() {
+            for topic in conn.subs.keys().filter(|t| presence::is_presence(t)) {
+                self.presence.leave(topic, user);
+            }
+            self.schedule_presence_flush(ctx);
+        }
+        if self.conns.is_empty() {
+            self.idle_since = Instant::now();
+        }
+        Some(conn)
+    }
+
+    fn schedule_presence_flush(&mut self, ctx: &mut Context<Self>) {
+        if self.presence_flush_scheduled || !self.presence.has_pending() {
+            return;
+        }
+        self.presence_flush_scheduled = true;
+        ctx.run_later(self.cfg.presence_flush, |act, _| {
+            act.presence_flush_scheduled = false;
+            for diff in act.presence.take_diffs() {
+                let msg = ServerMessage::PresenceDiff {
+                    topic: diff.topic.clone(),
+                    joins: diff.joins.iter().map(Uuid::to_string).collect(),
+                    leaves: diff.leaves.iter().map(Uuid::to_string).collect(),
+                };
+                let mut by_encoding: [Option<Frame>; 2] = [None, None];
+                for conn in act.conns.values().filter(|c| c.subs.contains_key(&diff.topic)) {
+                    let slot = usize::from(conn.encoding == Encoding::MsgPack);
+                    let frame = by_encoding[slot].get_or_insert_with(|| encode(&msg, conn.encoding)).clone();
+                    Self::send(conn, frame);
+                }
+            }
+        });
+    }
+
+    fn drop_slow(&mut self, id: u64, ctx: &mut Context<Self>) {
+        if let Some(conn) = self.remove_conn(id, ctx) {
             tracing::info!(workspace = %self.id, session = id, "dropping a session that stopped draining");
             // One control message, not fan-out: do_send may exceed capacity once.
             conn.session.do_send(Deliver(Frame::Close(
@@ -162,21 +205,21 @@ impl WorkspaceActor {
             return;
         }
         if record.seq == self.head + 1 && !self.catching_up {
-            self.apply(record);
-            self.drain_pending();
+            self.apply(record, ctx);
+            self.drain_pending(ctx);
         } else {
             self.pending.insert(record.seq, record);
             self.schedule_catchup(ctx);
         }
     }
 
-    fn drain_pending(&mut self) {
+    fn drain_pending(&mut self, ctx: &mut Context<Self>) {
         while let Some(entry) = self.pending.first_entry() {
             if *entry.key() <= self.head {
                 entry.remove();
             } else if *entry.key() == self.head + 1 {
                 let record = entry.remove();
-                self.apply(record);
+                self.apply(record, ctx);
             } else {
                 break;
             }
@@ -228,11 +271,11 @@ impl WorkspaceActor {
                     } else {
                         for e in events {
                             if e.seq == act.head + 1 {
-                                act.apply(e);
+                                act.apply(e, ctx);
                             }
                         }
                     }
-                    act.drain_pending();
+                    act.drain_pending(ctx);
                     if act.head < last || !act.pending.is_empty() {
                         act.catch_up(ctx);
                     }
@@ -258,7 +301,8 @@ impl WorkspaceActor {
     fn reset_all(&mut self, reason: &str) {
         let msg = ServerMessage::Reset { reason: reason.to_owned(), epoch: self.epoch, seq: self.head };
         for conn in self.conns.values_mut() {
-            conn.subs.clear();
+            // Presence is not part of the event stream: it survives a reset.
+            conn.subs.retain(|t, _| presence::is_presence(t));
             Self::send_msg(conn, &msg);
         }
     }
@@ -274,7 +318,7 @@ impl WorkspaceActor {
             Ok((epoch, seq)) => {
                 act.epoch = epoch;
                 act.head = seq;
-                act.drain_pending();
+                act.drain_pending(ctx);
             }
             Err(e) => {
                 tracing::error!(workspace = %act.id, error = %e, "cannot load the stream position; stopping");
@@ -316,7 +360,8 @@ impl WorkspaceActor {
             for t in &topics {
                 conn.subs.insert(t.clone(), Sub { prev: None, recovering: false });
             }
-            reply(conn, ServerMessage::Subscribed { topics, recovered: false, epoch, seq: head });
+            reply(conn, ServerMessage::Subscribed { topics: topics.clone(), recovered: false, epoch, seq: head });
+            self.join_presence(msg.session_id, &topics, ctx);
             return;
         };
         let reset = |conn: &Conn, reason: &str| {
@@ -334,8 +379,9 @@ impl WorkspaceActor {
                 conn.subs.insert(t.clone(), Sub { prev: Some(since), recovering: false });
             }
             reply(conn, ServerMessage::Subscribed { topics: topics.clone(), recovered: true, epoch, seq: head });
+            self.join_presence(msg.session_id, &topics, ctx);
             let replay: Vec<_> = self.ring.iter().filter(|e| e.record.seq > since).cloned().collect();
-            self.replay_to(msg.session_id, &topics, &replay);
+            self.replay_to(msg.session_id, &topics, &replay, ctx);
             return;
         }
         if head - since > max_replay {
@@ -355,7 +401,8 @@ impl WorkspaceActor {
         };
         let session_id = msg.session_id;
         ctx.spawn(
-            fut.into_actor(self).map(move |res, act, _| act.finish_recovery(session_id, topics, since, upto, res)),
+            fut.into_actor(self)
+                .map(move |res, act, ctx| act.finish_recovery(session_id, topics, since, upto, res, ctx)),
         );
     }
 
@@ -366,6 +413,7 @@ impl WorkspaceActor {
         since: i64,
         upto: i64,
         res: Result<Vec<EventRecord>, String>,
+        ctx: &mut Context<Self>,
     ) {
         let (epoch, head) = (self.epoch, self.head);
         let ring_start = self.ring.front().map(|e| e.record.seq).unwrap_or(head + 1);
@@ -388,19 +436,33 @@ impl WorkspaceActor {
         }
         let subscribed = ServerMessage::Subscribed { topics: topics.clone(), recovered: true, epoch, seq: head };
         Self::send_msg(conn, &subscribed);
-        let from_table: Vec<Arc<EncodedEvent>> = res.unwrap_or_default().into_iter().map(EncodedEvent::new).collect();
-        let from_ring: Vec<_> = self.ring.iter().filter(|e| e.record.seq > upto).cloned().collect();
         for t in &topics {
             if let Some(sub) = conn.subs.get_mut(t) {
                 sub.recovering = false;
             }
         }
-        self.replay_to(session_id, &topics, &from_table);
-        self.replay_to(session_id, &topics, &from_ring);
+        self.join_presence(session_id, &topics, ctx);
+        let from_table: Vec<Arc<EncodedEvent>> = res.unwrap_or_default().into_iter().map(EncodedEvent::new).collect();
+        let from_ring: Vec<_> = self.ring.iter().filter(|e| e.record.seq > upto).cloned().collect();
+        self.replay_to(session_id, &topics, &from_table, ctx);
+        self.replay_to(session_id, &topics, &from_ring, ctx);
+    }
+
+    /// Marks a member present on the presence topics among `topics` and
+    /// sends them who is there.
+    fn join_presence(&mut self, session_id: u64, topics: &[String], ctx: &mut Context<Self>) {
+        let Some(conn) = self.conns.get(&session_id) else { return };
+        let Some(user) = conn.viewer.user_id() else { return };
+        for t in topics.iter().filter(|t| presence::is_presence(t)) {
+            self.presence.join(t, user);
+            let users = self.presence.users(t).iter().map(Uuid::to_string).collect();
+            Self::send_msg(conn, &ServerMessage::PresenceState { topic: t.clone(), users });
+        }
+        self.schedule_presence_flush(ctx);
     }
 
     /// Sends `events` (in order) to `topics` of one session, filtered.
-    fn replay_to(&mut self, session_id: u64, topics: &[String], events: &[Arc<EncodedEvent>]) {
+    fn replay_to(&mut self, session_id: u64, topics: &[String], events: &[Arc<EncodedEvent>], ctx: &mut Context<Self>) {
         let Some(conn) = self.conns.get_mut(&session_id) else { return };
         let mut ok = true;
         'events: for e in events {
@@ -422,7 +484,7 @@ impl WorkspaceActor {
             }
         }
         if !ok {
-            self.drop_slow(session_id);
+            self.drop_slow(session_id, ctx);
         }
     }
 }
@@ -478,11 +540,8 @@ impl Handler<Connect> for WorkspaceActor {
 
 impl Handler<Disconnect> for WorkspaceActor {
     type Result = ();
-    fn handle(&mut self, msg: Disconnect, _: &mut Self::Context) {
-        self.conns.remove(&msg.session_id);
-        if self.conns.is_empty() {
-            self.idle_since = Instant::now();
-        }
+    fn handle(&mut self, msg: Disconnect, ctx: &mut Self::Context) {
+        self.remove_conn(msg.session_id, ctx);
     }
 }
 
@@ -500,12 +559,18 @@ impl Handler<Subscribe> for WorkspaceActor {
 
 impl Handler<Unsubscribe> for WorkspaceActor {
     type Result = ();
-    fn handle(&mut self, msg: Unsubscribe, _: &mut Self::Context) {
+    fn handle(&mut self, msg: Unsubscribe, ctx: &mut Self::Context) {
         let Some(conn) = self.conns.get_mut(&msg.session_id) else { return };
+        let user = conn.viewer.user_id();
         for t in &msg.topics {
-            conn.subs.remove(t);
+            if conn.subs.remove(t).is_some() && presence::is_presence(t) {
+                if let Some(u) = user {
+                    self.presence.leave(t, u);
+                }
+            }
         }
         Self::send_msg(conn, &ServerMessage::Unsubscribed { topics: msg.topics });
+        self.schedule_presence_flush(ctx);
     }
 }
 
@@ -525,11 +590,11 @@ impl Handler<Resync> for WorkspaceActor {
 
 impl Handler<Kick> for WorkspaceActor {
     type Result = usize;
-    fn handle(&mut self, msg: Kick, _: &mut Self::Context) -> usize {
+    fn handle(&mut self, msg: Kick, ctx: &mut Self::Context) -> usize {
         let ids: Vec<u64> =
             self.conns.iter().filter(|(_, c)| msg.principal.matches(&c.viewer)).map(|(id, _)| *id).collect();
         for id in &ids {
-            if let Some(conn) = self.conns.remove(id) {
+            if let Some(conn) = self.remove_conn(*id, ctx) {
                 // One control message per kicked session.
                 conn.session.do_send(Deliver(Frame::Close(close::REVOKED, "access revoked".into())));
             }
@@ -540,12 +605,14 @@ impl Handler<Kick> for WorkspaceActor {
 
 impl Handler<CloseAll> for WorkspaceActor {
     type Result = ();
-    fn handle(&mut self, msg: CloseAll, _: &mut Self::Context) {
-        for (_, conn) in self.conns.drain() {
-            // One control message per session.
-            conn.session.do_send(Deliver(Frame::Close(msg.code, msg.reason.clone())));
+    fn handle(&mut self, msg: CloseAll, ctx: &mut Self::Context) {
+        let ids: Vec<u64> = self.conns.keys().copied().collect();
+        for id in ids {
+            if let Some(conn) = self.remove_conn(id, ctx) {
+                // One control message per session.
+                conn.session.do_send(Deliver(Frame::Close(msg.code, msg.reason.clone())));
+            }
         }
-        self.idle_since = Instant::now();
     }
 }
 
