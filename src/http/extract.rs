@@ -76,6 +76,13 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for JsonBo
     }
 }
 
+/// The query of an endpoint that takes no parameters: any parameter is a
+/// 400 `bad_query` rather than silently ignored (a client sending `limit`
+/// or a filter here is mistaken and should be told).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
 /// For optional body fields where `null` is not a value: an absent field
 /// is `None` (with `#[serde(default)]`), a present one must hold a `T`.
 pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>

@@ -119,7 +119,11 @@ pub async fn create_token(
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", security(("session" = [])),
     responses((status = 200, body = TokenListResponse), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
 #[tracing::instrument(skip_all, fields(workspace_id = %member.workspace_id))]
-pub async fn list_tokens(state: web::Data<AppState>, member: Member<ManageTokens>) -> ApiResult<HttpResponse> {
+pub async fn list_tokens(
+    state: web::Data<AppState>,
+    member: Member<ManageTokens>,
+    _query: web::Query<crate::http::extract::NoParams>,
+) -> ApiResult<HttpResponse> {
     let rows = tokens::list_tokens(&state, member.workspace_id).await?;
     Ok(HttpResponse::Ok().json(TokenListResponse { items: rows.into_iter().map(TokenResponse::from).collect() }))
 }

@@ -1,0 +1,516 @@
+//! The permission matrix, walked over HTTP: every route under `/api/v1`
+//! (but the OpenAPI document, signup/login/logout and the WebSocket, which
+//! other tests cover) called as an owner, a manager, a rep, a viewer, an
+//! API token with every scope and one without the scope the route needs.
+//! Allowed calls answer their success status; refused ones answer 403
+//! problem+json (`forbidden` or `insufficient_scope`) and change nothing.
+//!
+//! The table is checked three ways: against `pulse::startup::ROUTES` (no
+//! route left out, none stale), against `role_allows` / `required_scope`
+//! (the table and the matrix agree), and against the running server.
+
+use std::fmt;
+
+use pulse::auth::permissions::{required_scope, role_allows, Action, Role, SCOPES};
+use pulse::startup::ROUTES;
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::helpers::{spawn_app, Browser, SignedIn, TestApp};
+
+/// Routes of `ROUTES` under `/api/v1` that other test modules cover.
+pub const EXCLUDED: &[(&str, &str)] = &[
+    ("get", "/api/v1/openapi.json"),
+    ("post", "/api/v1/auth/signup"),
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/logout"),
+    ("get", "/api/v1/stream"),
+];
+
+/// The routes the tests must cover: `/api/v1` minus [`EXCLUDED`].
+pub fn routes_under_test() -> Vec<(&'static str, &'static str)> {
+    ROUTES
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v1/") && !EXCLUDED.contains(&(r.method, r.path)))
+        .map(|r| (r.method, r.path))
+        .collect()
+}
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Owner,
+    Manager,
+    Rep,
+    Viewer,
+    /// An API token holding every scope of `SCOPES`.
+    TokenAll,
+    /// An API token holding only `deals:read`, which no route here needs.
+    TokenNone,
+}
+
+const CALLERS: [Caller; 6] =
+    [Caller::Owner, Caller::Manager, Caller::Rep, Caller::Viewer, Caller::TokenAll, Caller::TokenNone];
+
+/// The scopes of [`Caller::TokenNone`].
+const NO_RELEVANT_SCOPE: &[&str] = &["deals:read"];
+
+impl Caller {
+    fn role(self) -> Option<Role> {
+        match self {
+            Caller::Owner => Some(Role::Owner),
+            Caller::Manager => Some(Role::Manager),
+            Caller::Rep => Some(Role::Rep),
+            Caller::Viewer => Some(Role::Viewer),
+            Caller::TokenAll | Caller::TokenNone => None,
+        }
+    }
+}
+
+impl fmt::Display for Caller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = match self {
+            Caller::Owner => "owner",
+            Caller::Manager => "manager",
+            Caller::Rep => "rep",
+            Caller::Viewer => "viewer",
+            Caller::TokenAll => "token with all scopes",
+            Caller::TokenNone => "token without the relevant scope",
+        };
+        f.write_str(s)
+    }
+}
+
+/// What a call must answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Allowed: this exact status.
+    Ok(u16),
+    /// Refused: 403 `forbidden`.
+    Forbidden,
+    /// Refused: 403 `insufficient_scope`.
+    Scope,
+}
+
+use Expect::{Forbidden as F, Ok as A, Scope as S};
+
+/// How the handler is authorized.
+#[derive(Debug, Clone, Copy)]
+enum Policy {
+    /// `Member<P>` with `P::ACTION`.
+    Matrix(Action),
+    /// `SessionUser` / `OptionalSession`: any signed-in person, no token.
+    PeopleOnly,
+}
+
+/// A fresh record a case acts on, made before the call (so that each
+/// caller of a destructive route has its own target).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    None,
+    /// `{user_id}`: a new rep of the shared workspace.
+    Member,
+    /// `{id}`: a new pending invitation (for a rep) of the shared workspace.
+    Invitation,
+    /// `{id}`: a new live API token of the shared workspace.
+    Token,
+    /// `{token}`: a pending invitation of *another* workspace addressed to
+    /// the caller's email (to a fresh email for API tokens).
+    InvitationForCaller,
+}
+
+/// One row of the matrix: a route and what each caller gets.
+struct Case {
+    method: &'static str,
+    path: &'static str,
+    policy: Policy,
+    target: Target,
+    /// A valid body (`None`: the request has none).
+    body: Option<fn(&Fixture) -> Value>,
+    /// Owner, manager, rep, viewer, token with all scopes, token without.
+    expect: [Expect; 6],
+}
+
+/// Per-call data a body may use.
+struct Fixture {
+    workspace_id: Uuid,
+    n: usize,
+}
+
+fn body_active_workspace(f: &Fixture) -> Value {
+    json!({"workspace_id": f.workspace_id})
+}
+fn body_rename(f: &Fixture) -> Value {
+    json!({"name": format!("Renamed {}", f.n)})
+}
+fn body_demote(_: &Fixture) -> Value {
+    json!({"role": "viewer"})
+}
+fn body_invite(f: &Fixture) -> Value {
+    json!({"email": format!("invitee{}@example.com", f.n), "role": "rep"})
+}
+fn body_token(f: &Fixture) -> Value {
+    json!({"name": format!("Integration {}", f.n), "scopes": ["deals:read"]})
+}
+fn body_empty(_: &Fixture) -> Value {
+    json!({})
+}
+
+#[allow(clippy::type_complexity)]
+fn c(
+    method: &'static str,
+    path: &'static str,
+    policy: Policy,
+    target: Target,
+    body: Option<fn(&Fixture) -> Value>,
+    expect: [Expect; 6],
+) -> Case {
+    Case { method, path, policy, target, body, expect }
+}
+
+/// The whole table. Keep in step with `route_table!` in src/startup.rs:
+/// `every_route_under_test_is_in_the_matrix` fails otherwise.
+#[rustfmt::skip]
+fn matrix() -> Vec<Case> {
+    use Action::*;
+    use Policy::*;
+    vec![
+        // Expectations, in order: owner, manager, rep, viewer, token with all scopes, token without.
+        c("get", "/api/v1/me", PeopleOnly, Target::None, None, [A(200), A(200), A(200), A(200), F, F]),
+        c("post", "/api/v1/me/active-workspace", PeopleOnly, Target::None, Some(body_active_workspace), [A(200), A(200), A(200), A(200), F, F]),
+        c("get", "/api/v1/workspace", Matrix(ReadMembers), Target::None, None, [A(200), A(200), A(200), A(200), F, F]),
+        c("patch", "/api/v1/workspace", Matrix(ManageSettings), Target::None, Some(body_rename), [A(200), F, F, F, F, F]),
+        c("get", "/api/v1/audit", Matrix(ReadAudit), Target::None, None, [A(200), A(200), F, F, F, F]),
+        c("post", "/api/v1/stream/tickets", Matrix(SubscribeEvents), Target::None, None, [A(201), A(201), A(201), A(201), A(201), S]),
+        c("get", "/api/v1/members", Matrix(ReadMembers), Target::None, None, [A(200), A(200), A(200), A(200), F, F]),
+        c("get", "/api/v1/members/{user_id}", Matrix(ReadMembers), Target::Member, None, [A(200), A(200), A(200), A(200), F, F]),
+        c("patch", "/api/v1/members/{user_id}", Matrix(ManageMembers), Target::Member, Some(body_demote), [A(200), F, F, F, F, F]),
+        c("delete", "/api/v1/members/{user_id}", Matrix(ManageMembers), Target::Member, None, [A(204), F, F, F, F, F]),
+        c("post", "/api/v1/invitations", Matrix(InviteMembers), Target::None, Some(body_invite), [A(201), A(201), F, F, F, F]),
+        c("get", "/api/v1/invitations", Matrix(InviteMembers), Target::None, None, [A(200), A(200), F, F, F, F]),
+        c("delete", "/api/v1/invitations/{id}", Matrix(InviteMembers), Target::Invitation, None, [A(204), A(204), F, F, F, F]),
+        c("post", "/api/v1/invitations/{token}/accept", PeopleOnly, Target::InvitationForCaller, Some(body_empty), [A(200), A(200), A(200), A(200), F, F]),
+        c("post", "/api/v1/tokens", Matrix(ManageTokens), Target::None, Some(body_token), [A(201), F, F, F, F, F]),
+        c("get", "/api/v1/tokens", Matrix(ManageTokens), Target::None, None, [A(200), F, F, F, F, F]),
+        c("delete", "/api/v1/tokens/{id}", Matrix(ManageTokens), Target::Token, None, [A(204), F, F, F, F, F]),
+    ]
+}
+
+/// A text fingerprint of everything a call under test could change:
+/// accounts, memberships, invitations, tokens, workspace settings,
+/// sessions' active workspace, stream tickets, events and audit entries.
+/// Bookkeeping that authentication itself updates (`last_seen_at`,
+/// `last_used_at`) is left out.
+pub async fn fingerprint(app: &TestApp) -> String {
+    const SQL: &str = r"
+        SELECT concat_ws(E'\n',
+          'users=' || (SELECT count(*) FROM users),
+          'memberships=' || coalesce((SELECT string_agg(workspace_id || ':' || user_id || ':' || role || ':' || status, ',' ORDER BY workspace_id, user_id) FROM memberships), ''),
+          'invitations=' || coalesce((SELECT string_agg(id || ':' || workspace_id || ':' || role || ':' || coalesce(accepted_at::text, '-') || ':' || coalesce(accepted_by::text, '-') || ':' || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM invitations), ''),
+          'tokens=' || coalesce((SELECT string_agg(id || ':' || workspace_id || ':' || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM api_tokens), ''),
+          'workspaces=' || coalesce((SELECT string_agg(id || ':' || name || ':' || currency || ':' || version, ',' ORDER BY id) FROM workspaces), ''),
+          'sessions=' || coalesce((SELECT string_agg(id || ':' || coalesce(active_workspace_id::text, '-') || ':' || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM sessions), ''),
+          'stream_tickets=' || (SELECT count(*) FROM stream_tickets),
+          'events=' || (SELECT count(*) FROM events),
+          'audit_log=' || (SELECT count(*) FROM audit_log))";
+    app.db().await.query_one(SQL, &[]).await.unwrap().get(0)
+}
+
+/// Sends `method path` with an optional JSON body from `client`.
+pub async fn send(client: &Browser, method: &str, path: &str, body: Option<&Value>) -> Response {
+    let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
+    let mut rb = client.request(method, path);
+    if let Some(b) = body {
+        rb = rb.json(b);
+    }
+    rb.send().await.unwrap()
+}
+
+/// Checks a problem+json answer; returns a description of what is wrong.
+pub async fn problem_mismatch(res: Response, status: StatusCode, code: &str) -> Option<String> {
+    let got = res.status();
+    let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let text = res.text().await.unwrap_or_default();
+    if got != status {
+        return Some(format!("expected {status} `{code}`, got {got}: {text}"));
+    }
+    if ct != "application/problem+json" {
+        return Some(format!("expected application/problem+json, got `{ct}`: {text}"));
+    }
+    let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    if body["code"] != code {
+        return Some(format!("expected code `{code}`, got {body}"));
+    }
+    if !body["request_id"].is_string() {
+        return Some(format!("no request_id in {body}"));
+    }
+    None
+}
+
+/// The people and tokens of the shared workspace, and another workspace
+/// whose invitations the accept cases use.
+struct World {
+    app: TestApp,
+    owner: SignedIn,
+    people: Vec<SignedIn>,
+    token_all: Browser,
+    token_none: Browser,
+    elsewhere: SignedIn,
+}
+
+impl World {
+    async fn new() -> World {
+        let app = spawn_app().await;
+        let owner = app.signup("owner@acme.test", "Acme").await;
+        let manager = app.member_of(&owner, "manager@acme.test", "manager").await;
+        let rep = app.member_of(&owner, "rep@acme.test", "rep").await;
+        let viewer = app.member_of(&owner, "viewer@acme.test", "viewer").await;
+        let all = create_token(&owner, "All scopes", SCOPES).await;
+        let none = create_token(&owner, "No relevant scope", NO_RELEVANT_SCOPE).await;
+        let token_all = app.bearer(all["token"].as_str().unwrap());
+        let token_none = app.bearer(none["token"].as_str().unwrap());
+        let elsewhere = app.signup("owner@elsewhere.test", "Elsewhere").await;
+        let owner_again = SignedIn {
+            user_id: owner.user_id,
+            workspace_id: owner.workspace_id,
+            email: owner.email.clone(),
+            browser: owner.browser.clone(),
+        };
+        World { app, owner, people: vec![owner_again, manager, rep, viewer], token_all, token_none, elsewhere }
+    }
+
+    fn client(&self, caller: Caller) -> &Browser {
+        match caller {
+            Caller::Owner => &self.people[0].browser,
+            Caller::Manager => &self.people[1].browser,
+            Caller::Rep => &self.people[2].browser,
+            Caller::Viewer => &self.people[3].browser,
+            Caller::TokenAll => &self.token_all,
+            Caller::TokenNone => &self.token_none,
+        }
+    }
+
+    fn person(&self, caller: Caller) -> Option<&SignedIn> {
+        let i = match caller {
+            Caller::Owner => 0,
+            Caller::Manager => 1,
+            Caller::Rep => 2,
+            Caller::Viewer => 3,
+            Caller::TokenAll | Caller::TokenNone => return None,
+        };
+        Some(&self.people[i])
+    }
+
+    /// Makes the case's target; returns the value for the path placeholder.
+    async fn make_target(&self, target: Target, caller: Caller, n: usize) -> Option<String> {
+        match target {
+            Target::None => None,
+            Target::Member => {
+                let id = Uuid::new_v4();
+                let db = self.app.db().await;
+                db.execute(
+                    "INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, 'Target', 'x')",
+                    &[&id, &format!("target{n}@acme.test")],
+                )
+                .await
+                .unwrap();
+                db.execute(
+                    "INSERT INTO memberships (workspace_id, user_id, role) VALUES ($1, $2, 'rep')",
+                    &[&self.owner.workspace_id, &id],
+                )
+                .await
+                .unwrap();
+                Some(id.to_string())
+            }
+            Target::Invitation => {
+                let res = self
+                    .owner
+                    .browser
+                    .post("/api/v1/invitations", &json!({"email": format!("pending{n}@example.com"), "role": "rep"}))
+                    .await;
+                assert_eq!(res.status(), StatusCode::CREATED, "target invitation for case {n}");
+                let body: Value = res.json().await.unwrap();
+                Some(body["id"].as_str().unwrap().to_owned())
+            }
+            Target::Token => {
+                let body = create_token(&self.owner, &format!("Target {n}"), &["deals:read"]).await;
+                Some(body["id"].as_str().unwrap().to_owned())
+            }
+            Target::InvitationForCaller => {
+                let email = match self.person(caller) {
+                    Some(p) => p.email.clone(),
+                    None => format!("bot{n}@example.com"),
+                };
+                let res = self
+                    .elsewhere
+                    .browser
+                    .post("/api/v1/invitations", &json!({"email": email, "role": "viewer"}))
+                    .await;
+                assert_eq!(res.status(), StatusCode::CREATED, "invitation elsewhere for {caller}");
+                let body: Value = res.json().await.unwrap();
+                Some(body["token"].as_str().unwrap().to_owned())
+            }
+        }
+    }
+}
+
+async fn create_token(owner: &SignedIn, name: &str, scopes: &[&str]) -> Value {
+    let res = owner.browser.post("/api/v1/tokens", &json!({"name": name, "scopes": scopes})).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "create token {name}");
+    res.json().await.unwrap()
+}
+
+fn fill(path: &str, value: Option<&str>) -> String {
+    match (path.find('{'), path.find('}'), value) {
+        (Some(a), Some(b), Some(v)) => format!("{}{}{}", &path[..a], v, &path[b + 1..]),
+        (None, None, None) => path.to_owned(),
+        _ => panic!("placeholder and target disagree for {path}"),
+    }
+}
+
+#[test]
+fn every_route_under_test_is_in_the_matrix_and_no_row_is_stale() {
+    let table = matrix();
+    let listed: Vec<(&str, &str)> = table.iter().map(|c| (c.method, c.path)).collect();
+    let mut missing = Vec::new();
+    for route in routes_under_test() {
+        if !listed.contains(&route) {
+            missing.push(format!("{} {}", route.0.to_uppercase(), route.1));
+        }
+    }
+    assert!(missing.is_empty(), "routes of pulse::startup::ROUTES missing from the permission matrix: {missing:?}");
+    for (i, row) in listed.iter().enumerate() {
+        assert!(
+            ROUTES.iter().any(|r| (r.method, r.path) == *row),
+            "matrix row {} {} is not a route of pulse::startup::ROUTES",
+            row.0.to_uppercase(),
+            row.1
+        );
+        assert!(!listed[..i].contains(row), "matrix row {} {} is listed twice", row.0.to_uppercase(), row.1);
+    }
+    for ex in EXCLUDED {
+        assert!(ROUTES.iter().any(|r| (r.method, r.path) == *ex), "excluded route {ex:?} no longer exists");
+    }
+}
+
+#[test]
+fn the_table_agrees_with_the_permission_matrix() {
+    for case in matrix() {
+        for (caller, expect) in CALLERS.into_iter().zip(case.expect) {
+            let want = match (case.policy, caller.role()) {
+                (Policy::PeopleOnly, Some(_)) => None,
+                (Policy::PeopleOnly, None) => Some(F),
+                (Policy::Matrix(action), Some(role)) => (!role_allows(role, action)).then_some(F),
+                (Policy::Matrix(action), None) => match required_scope(action) {
+                    None => Some(F),
+                    Some(scope) => {
+                        let held: &[&str] = if caller == Caller::TokenAll { SCOPES } else { NO_RELEVANT_SCOPE };
+                        (!held.contains(&scope)).then_some(S)
+                    }
+                },
+            };
+            let ctx = format!("{caller} {} {}", case.method.to_uppercase(), case.path);
+            match want {
+                None => assert!(matches!(expect, A(_)), "{ctx}: the matrix allows it, the table says {expect:?}"),
+                Some(refusal) => assert_eq!(expect, refusal, "{ctx}: the matrix refuses it"),
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn every_role_and_token_gets_what_the_matrix_says_and_refusals_change_nothing() {
+    let w = World::new().await;
+    let mut failures: Vec<String> = Vec::new();
+    let mut cases = 0;
+    let mut n = 0;
+    for case in matrix() {
+        for (caller, expect) in CALLERS.into_iter().zip(case.expect) {
+            n += 1;
+            cases += 1;
+            let value = w.make_target(case.target, caller, n).await;
+            let path = fill(case.path, value.as_deref());
+            let fixture = Fixture { workspace_id: w.owner.workspace_id, n };
+            let body = case.body.map(|b| b(&fixture));
+            let ctx = format!("{caller}: {} {} (as {path})", case.method.to_uppercase(), case.path);
+
+            let before = fingerprint(&w.app).await;
+            let res = send(w.client(caller), case.method, &path, body.as_ref()).await;
+            let status = res.status();
+            match expect {
+                A(code) => {
+                    let text = res.text().await.unwrap_or_default();
+                    if status.as_u16() != code {
+                        failures.push(format!("{ctx}: expected {code}, got {status}: {text}"));
+                        continue;
+                    }
+                    let after = fingerprint(&w.app).await;
+                    if case.method == "get" && after != before {
+                        failures.push(format!("{ctx}: a read changed stored state:\n{before}\n---\n{after}"));
+                    }
+                    if case.method != "get" && after == before {
+                        failures.push(format!("{ctx}: answered {status} but changed nothing"));
+                    }
+                }
+                F | S => {
+                    let code = if expect == F { "forbidden" } else { "insufficient_scope" };
+                    if let Some(why) = problem_mismatch(res, StatusCode::FORBIDDEN, code).await {
+                        failures.push(format!("{ctx}: {why}"));
+                    }
+                    let after = fingerprint(&w.app).await;
+                    if after != before {
+                        failures.push(format!(
+                            "{ctx}: refused ({status}) but changed stored state:\n{before}\n---\n{after}"
+                        ));
+                    }
+                }
+            }
+            // An accepted invitation switched the caller to the other
+            // workspace: switch back for the following cases.
+            if case.target == Target::InvitationForCaller && status.is_success() {
+                if let Some(p) = w.person(caller) {
+                    let res = p
+                        .browser
+                        .post("/api/v1/me/active-workspace", &json!({"workspace_id": w.owner.workspace_id}))
+                        .await;
+                    assert_eq!(res.status(), StatusCode::OK, "switch {caller} back after accepting");
+                }
+            }
+        }
+    }
+    assert_eq!(cases, matrix().len() * CALLERS.len());
+    assert!(failures.is_empty(), "{} of {cases} permission cases failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[actix_web::test]
+async fn a_manager_cannot_invite_or_revoke_managers_and_nothing_changes() {
+    // The one place where the matrix depends on the body: `can_invite`.
+    let w = World::new().await;
+    let manager = w.client(Caller::Manager);
+    let before = fingerprint(&w.app).await;
+    for role in ["manager", "owner"] {
+        let res = manager.post("/api/v1/invitations", &json!({"email": "boss@example.com", "role": role})).await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        // `owner` is not a role one can invite at all (422); `manager` is one
+        // a manager may not hand out (403).
+        let want = if role == "owner" { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::FORBIDDEN };
+        assert_eq!(status, want, "manager: POST /api/v1/invitations with role {role}: {text}");
+    }
+    assert_eq!(fingerprint(&w.app).await, before, "manager: POST /api/v1/invitations refused but changed state");
+
+    let res =
+        w.owner.browser.post("/api/v1/invitations", &json!({"email": "boss@example.com", "role": "manager"})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let before = fingerprint(&w.app).await;
+    let res = manager.delete(&format!("/api/v1/invitations/{id}")).await;
+    let why = problem_mismatch(res, StatusCode::FORBIDDEN, "forbidden").await;
+    assert!(why.is_none(), "manager: DELETE /api/v1/invitations/{{id}} of a manager invitation: {why:?}");
+    assert_eq!(
+        fingerprint(&w.app).await,
+        before,
+        "manager: DELETE /api/v1/invitations/{{id}} refused but changed state"
+    );
+}
