@@ -39,32 +39,9 @@ pub struct CreatedInvitationResponse {
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct InvitationResponse {
-    pub id: Uuid,
-    pub email: String,
-    pub role: Role,
-    pub invited_by: Option<Uuid>,
-    pub created_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-}
-
-impl From<Invitation> for InvitationResponse {
-    fn from(i: Invitation) -> Self {
-        InvitationResponse {
-            id: i.id,
-            email: i.email,
-            role: i.role,
-            invited_by: i.invited_by,
-            created_at: i.created_at,
-            expires_at: i.expires_at,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InvitationListResponse {
     /// Pending invitations (not accepted, revoked or expired), newest first.
-    pub invitations: Vec<InvitationResponse>,
+    pub invitations: Vec<Invitation>,
 }
 
 /// Signed-in callers send `{}` (they accept as themselves); anyone else
@@ -126,10 +103,13 @@ pub async fn create_invitation(
 /// Pending invitations of the active workspace (without tokens).
 #[utoipa::path(get, path = "/api/v1/invitations", tag = "team", security(("session" = [])),
     responses((status = 200, body = InvitationListResponse), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn list_invitations(state: web::Data<AppState>, member: Member<InviteMembers>) -> ApiResult<HttpResponse> {
+pub async fn list_invitations(
+    state: web::Data<AppState>,
+    member: Member<InviteMembers>,
+    _query: web::Query<crate::http::extract::NoParams>,
+) -> ApiResult<HttpResponse> {
     let invitations = team::list_invitations(&state, member.workspace_id).await?;
-    Ok(HttpResponse::Ok()
-        .json(InvitationListResponse { invitations: invitations.into_iter().map(Into::into).collect() }))
+    Ok(HttpResponse::Ok().json(InvitationListResponse { invitations }))
 }
 
 /// Revokes a pending invitation; managers only those for reps and viewers.

@@ -2,7 +2,6 @@
 //! Any active member reads the team; only owners change it.
 
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -22,32 +21,9 @@ pub struct MemberPath {
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct MemberResponse {
-    pub user_id: Uuid,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub status: MemberStatus,
-    pub joined_at: DateTime<Utc>,
-}
-
-impl From<TeamMember> for MemberResponse {
-    fn from(m: TeamMember) -> Self {
-        MemberResponse {
-            user_id: m.user_id,
-            email: m.email,
-            name: m.name,
-            role: m.role,
-            status: m.status,
-            joined_at: m.joined_at,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberListResponse {
     /// In the order they joined.
-    pub members: Vec<MemberResponse>,
+    pub members: Vec<TeamMember>,
 }
 
 /// The fields to change; absent fields stay as they are (an empty object
@@ -66,26 +42,30 @@ pub struct UpdateMemberRequest {
 /// Everyone in the active workspace.
 #[utoipa::path(get, path = "/api/v1/members", tag = "team", security(("session" = [])),
     responses((status = 200, body = MemberListResponse), (status = 401, body = crate::error::Problem, content_type = "application/problem+json"), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn list_members(state: web::Data<AppState>, member: Member<ReadMembers>) -> ApiResult<HttpResponse> {
+pub async fn list_members(
+    state: web::Data<AppState>,
+    member: Member<ReadMembers>,
+    _query: web::Query<crate::http::extract::NoParams>,
+) -> ApiResult<HttpResponse> {
     let members = team::list_members(&state, member.workspace_id).await?;
-    Ok(HttpResponse::Ok().json(MemberListResponse { members: members.into_iter().map(Into::into).collect() }))
+    Ok(HttpResponse::Ok().json(MemberListResponse { members }))
 }
 
 /// One member of the active workspace.
 #[utoipa::path(get, path = "/api/v1/members/{user_id}", tag = "team", security(("session" = [])), params(MemberPath),
-    responses((status = 200, body = MemberResponse), (status = 403, body = crate::error::Problem, content_type = "application/problem+json"), (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = TeamMember), (status = 403, body = crate::error::Problem, content_type = "application/problem+json"), (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn get_member(
     state: web::Data<AppState>,
     member: Member<ReadMembers>,
     path: web::Path<MemberPath>,
 ) -> ApiResult<HttpResponse> {
     let found = team::get_member(&state, member.workspace_id, path.user_id).await?;
-    Ok(HttpResponse::Ok().json(MemberResponse::from(found)))
+    Ok(HttpResponse::Ok().json(found))
 }
 
 /// Changes a member's role and/or suspends or reactivates them (owners).
 #[utoipa::path(patch, path = "/api/v1/members/{user_id}", tag = "team", security(("session" = [])), params(MemberPath), request_body = UpdateMemberRequest,
-    responses((status = 200, body = MemberResponse), (status = 403, body = crate::error::Problem, content_type = "application/problem+json"), (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+    responses((status = 200, body = TeamMember), (status = 403, body = crate::error::Problem, content_type = "application/problem+json"), (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`last_owner`", body = crate::error::Problem, content_type = "application/problem+json"), (status = 422, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn update_member(
     state: web::Data<AppState>,
@@ -96,7 +76,7 @@ pub async fn update_member(
 ) -> ApiResult<HttpResponse> {
     let change = MemberChange { role: body.role, status: body.status };
     let updated = team::update_member(&state, (&member).into(), path.user_id, change, &from).await?;
-    Ok(HttpResponse::Ok().json(MemberResponse::from(updated)))
+    Ok(HttpResponse::Ok().json(updated))
 }
 
 /// Removes a member from the workspace; their account stays (owners).

@@ -25,8 +25,8 @@ use crate::error::ApiError;
 use crate::routes::validate::Checks;
 use crate::state::AppState;
 
-/// A pending invitation (never with its token).
-#[derive(Debug, Clone)]
+/// A pending invitation, never with its token (also the API's shape).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Invitation {
     pub id: Uuid,
     pub email: String,

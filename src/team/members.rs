@@ -41,8 +41,8 @@ impl MemberStatus {
     }
 }
 
-/// A member of the caller's workspace.
-#[derive(Debug, Clone)]
+/// A member of the caller's workspace (also the API's member shape).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TeamMember {
     pub user_id: Uuid,
     pub email: String,
