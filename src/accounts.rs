@@ -165,13 +165,17 @@ pub async fn login(
     login_failures::delete_failures(&tx, email).await?;
     let memberships = members::select_memberships_of_user(&tx, user.id).await?;
     let active = memberships.iter().find(|m| m.status == "active").map(|m| m.workspace_id);
+    let mut replaced = None;
     if let Some(prev) = previous {
-        sessions::revoke_session_by_token(&tx, &secrets::hash(prev), user.id).await?;
+        replaced = sessions::revoke_session_by_token(&tx, &secrets::hash(prev), user.id).await?;
     }
     let session = create_session(&tx, state, user.id, active, from).await?;
     insert_audit(&tx, &AuditEntry::new(active, Some(Actor::User(user.id)), "auth.login").target("user", user.id), from)
         .await?;
     tx.commit().await?;
+    if let Some(old) = replaced {
+        state.realtime.kick(None, Principal::Session(old));
+    }
     Ok(LoggedIn { user, active_workspace_id: active, session })
 }
 

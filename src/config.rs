@@ -85,7 +85,8 @@ pub struct Settings {
     #[arg(long, env = "PULSE_MAX_CONCURRENT_HASHES", default_value_t = 4, global = true)]
     pub max_concurrent_hashes: usize,
 
-    /// Requests per minute allowed per API token, per user and per IP.
+    /// Requests per minute allowed per API token, per browser session and
+    /// per IP (each counted separately; the tightest applies).
     #[arg(long, env = "PULSE_RATE_LIMIT_PER_MINUTE", default_value_t = 600, global = true)]
     pub rate_limit_per_minute: u32,
 

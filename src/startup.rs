@@ -135,6 +135,7 @@ impl Application {
         let stopper = actix_web::rt::spawn(async move {
             shutdown_signal().await;
             tracing::info!("shutdown requested: closing streams and draining requests");
+            handle.pause().await;
             realtime.close_all().await;
             handle.stop(true).await;
         });

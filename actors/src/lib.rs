@@ -1,5 +1,11 @@
-//! Pulse's actors: one writer per workspace, the ordered event log and its
-//! fan-out to WebSocket sessions.
+//! Pulse's actors: the per-workspace owner of live state, the ordered
+//! event log and its fan-out to WebSocket sessions.
+//!
+//! Today the live state is the event stream itself: changes commit in
+//! PostgreSQL (with their event, in one transaction) and the workspace
+//! actor orders and delivers them. Hot CRM state (boards, leads,
+//! notification counts) moves into the actor with the features that need
+//! it, and then its writes go through the actor.
 //!
 //! - [`registry`] starts a [`workspace::WorkspaceActor`] on first use and
 //!   lets it stop when idle; the next use starts it again from PostgreSQL.

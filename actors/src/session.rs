@@ -124,7 +124,12 @@ impl WsSession {
                 }
             }
             ClientMessage::Unsubscribe { topics } => {
-                let _ = self.workspace.try_send(Unsubscribe { session_id: self.id, topics });
+                if self.workspace.try_send(Unsubscribe { session_id: self.id, topics }).is_err() {
+                    self.send_msg(
+                        &ServerMessage::Error { code: "busy".into(), detail: "the workspace is busy; retry".into() },
+                        ctx,
+                    );
+                }
             }
         }
     }

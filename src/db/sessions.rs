@@ -82,20 +82,21 @@ pub async fn revoke_session(c: &impl GenericClient, id: Uuid) -> Result<(), toki
 }
 
 /// Revokes the session with this token hash if it belongs to `user_id`
-/// (login rotation: the browser's previous session ends).
+/// (login rotation: the browser's previous session ends); returns its id.
 pub async fn revoke_session_by_token(
     c: &impl GenericClient,
     token_hash: &[u8],
     user_id: Uuid,
-) -> Result<(), tokio_postgres::Error> {
-    c.execute(
-        "UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND user_id = $2 AND revoked_at IS NULL",
-        &[&token_hash, &user_id],
-    )
-    .await?;
-    Ok(())
+) -> Result<Option<Uuid>, tokio_postgres::Error> {
+    let row = c
+        .query_opt(
+            "UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND user_id = $2 AND revoked_at IS NULL
+             RETURNING id",
+            &[&token_hash, &user_id],
+        )
+        .await?;
+    Ok(row.map(|r| r.get(0)))
 }
-
 pub async fn update_active_workspace(
     c: &impl GenericClient,
     id: Uuid,

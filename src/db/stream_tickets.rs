@@ -71,10 +71,19 @@ pub async fn select_live_token_scopes(
     Ok(row.map(|r| r.get(0)))
 }
 
-/// Whether a browser session is still live (a ticket dies with it).
-pub async fn session_is_live(c: &impl GenericClient, session_id: Uuid) -> Result<bool, tokio_postgres::Error> {
+/// Whether a browser session is still live, idle expiry included (a
+/// ticket dies with its session).
+pub async fn session_is_live(
+    c: &impl GenericClient,
+    session_id: Uuid,
+    idle_secs: f64,
+) -> Result<bool, tokio_postgres::Error> {
     let row = c
-        .query_opt("SELECT 1 FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()", &[&session_id])
+        .query_opt(
+            "SELECT 1 FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()
+               AND last_seen_at > now() - make_interval(secs => $2)",
+            &[&session_id, &idle_secs],
+        )
         .await?;
     Ok(row.is_some())
 }

@@ -1,6 +1,6 @@
 //! Prometheus metrics in text exposition format: request counts and
-//! latency histograms by route pattern, method and status, plus gauges
-//! that other parts register (pool usage, WebSocket and actor figures).
+//! latency histograms by route pattern, method and status. The `/metrics`
+//! handler appends the gauges (pool usage, WebSocket and actor figures).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -25,14 +25,10 @@ struct Series {
 /// Request series keyed by (route pattern, method, status).
 type RequestSeries = BTreeMap<(String, String, u16), Series>;
 
-/// A source of gauge lines, called at scrape time.
-pub type GaugeFn = Box<dyn Fn(&mut String) + Send + Sync>;
-
 /// Shared metric registry.
 #[derive(Clone, Default)]
 pub struct Metrics {
     requests: Arc<Mutex<RequestSeries>>,
-    gauges: Arc<Mutex<Vec<GaugeFn>>>,
 }
 
 impl Metrics {
@@ -47,13 +43,6 @@ impl Metrics {
             if seconds <= *bound {
                 s.buckets[i] += 1;
             }
-        }
-    }
-
-    /// Adds a gauge source rendered at every scrape.
-    pub fn register_gauges(&self, f: GaugeFn) {
-        if let Ok(mut g) = self.gauges.lock() {
-            g.push(f);
         }
     }
 
@@ -85,11 +74,6 @@ impl Metrics {
             let _ = writeln!(out, "pulse_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
             let _ = writeln!(out, "pulse_http_request_duration_seconds_sum{{{labels}}} {}", s.sum);
             let _ = writeln!(out, "pulse_http_request_duration_seconds_count{{{labels}}} {}", s.count);
-        }
-        if let Ok(gauges) = self.gauges.lock() {
-            for g in gauges.iter() {
-                g(&mut out);
-            }
         }
         out
     }

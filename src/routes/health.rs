@@ -57,6 +57,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     text.push_str(&format!("pulse_db_pool_connections{{state=\"size\"}} {}\n", status.size));
     text.push_str(&format!("pulse_db_pool_connections{{state=\"available\"}} {}\n", status.available));
     text.push_str(&format!("pulse_db_pool_connections{{state=\"max\"}} {}\n", status.max_size));
+    text.push_str("# HELP pulse_db_pool_waiting Requests waiting for a database connection.\n# TYPE pulse_db_pool_waiting gauge\n");
     text.push_str(&format!("pulse_db_pool_waiting {}\n", status.waiting));
     text.push_str(
         "# HELP pulse_ws_connections Open WebSocket connections on this node.\n# TYPE pulse_ws_connections gauge\n",

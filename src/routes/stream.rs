@@ -47,7 +47,10 @@ async fn from_ticket(state: &AppState, ticket: &str) -> ApiResult<StreamCaller> 
     match (row.user_id, row.token_id) {
         (Some(user_id), _) => {
             let live = match row.session_id {
-                Some(s) => stream_tickets::session_is_live(&client, s).await?,
+                Some(s) => {
+                    let idle = state.settings.session_idle().as_secs() as f64;
+                    stream_tickets::session_is_live(&client, s, idle).await?
+                }
                 None => true,
             };
             let role = stream_tickets::select_active_role(&client, row.workspace_id, user_id)

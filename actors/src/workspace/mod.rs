@@ -333,6 +333,9 @@ impl WorkspaceActor {
             return Err(("invalid_topic", "name at least one topic".into()));
         }
         for t in topics {
+            if presence::is_presence(t) && conn.viewer.user_id().is_none() {
+                return Err(("invalid_topic", "presence topics are for people signed in, not API tokens".into()));
+            }
             if !valid_topic(t) {
                 return Err(("invalid_topic", format!("unknown topic `{}`", t.chars().take(80).collect::<String>())));
             }
@@ -347,7 +350,25 @@ impl WorkspaceActor {
         Ok(())
     }
 
-    fn subscribe(&mut self, msg: Subscribe, ctx: &mut Context<Self>) {
+    fn subscribe(&mut self, mut msg: Subscribe, ctx: &mut Context<Self>) {
+        // A topic this connection already has is not subscribed again (a
+        // second presence join would never be balanced by a leave).
+        if let Some(conn) = self.conns.get(&msg.session_id) {
+            let before = msg.topics.len();
+            msg.topics.retain(|t| !conn.subs.contains_key(t));
+            msg.topics.dedup();
+            if msg.topics.is_empty() && before > 0 {
+                let (epoch, seq) = (self.epoch, self.head);
+                Self::send_msg(
+                    conn,
+                    &ServerMessage::Error {
+                        code: "already_subscribed".into(),
+                        detail: format!("already subscribed; current position is epoch {epoch}, seq {seq}"),
+                    },
+                );
+                return;
+            }
+        }
         let (epoch, head) = (self.epoch, self.head);
         let ring_start = self.ring.front().map(|e| e.record.seq).unwrap_or(head + 1);
         let max_replay = self.cfg.max_replay as i64;

@@ -19,7 +19,8 @@ CREATE TABLE events (
     topic        text NOT NULL,
     actor_type   text,
     actor_id     uuid,
-    -- Who may see it: {"all": true} | {"roles": [...]} | {"users": [...]} ...
+    -- Who may see it (serde of Visibility): "all" | {"roles": [...]}
+    -- | {"managers_and": [user ids]} | {"users": [user ids]}
     visibility   jsonb NOT NULL,
     data         jsonb NOT NULL,
     at           timestamptz NOT NULL DEFAULT now(),
