@@ -91,3 +91,27 @@ async fn unsubscribing_from_presence_is_a_leave_and_a_users_second_tab_is_not_a_
     b1.send(json!({"msg": "unsubscribe", "topics": [BOARD]})).await;
     assert_eq!(diffs(&mut a, Duration::from_millis(300)).await.0, 0, "still present in the other tab");
 }
+
+#[actix_web::test]
+async fn subscribing_to_the_same_presence_twice_is_refused_so_one_unsubscribe_is_a_leave() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let bob = app.member_of(&ann, "bob@example.com", "rep").await;
+    let (mut a, _) = look_at_board(&app, &ann).await;
+    let (mut b, _) = look_at_board(&app, &bob).await;
+    diffs(&mut a, Duration::from_millis(200)).await;
+    let again = b.subscribe(&[BOARD], None).await;
+    assert_eq!(again["code"], "already_subscribed", "{again}");
+    b.send(json!({"msg": "unsubscribe", "topics": [BOARD]})).await;
+    assert_eq!(diffs(&mut a, Duration::from_millis(400)).await.2, vec![bob.user_id.to_string()]);
+}
+
+#[actix_web::test]
+async fn api_tokens_cannot_join_presence() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let token = crate::stream::token_with(&ann, &["events:subscribe"]).await;
+    let mut ws = connect(&app, WsAuth::Bearer(&token), false).await.unwrap();
+    ws.welcome().await;
+    assert_eq!(ws.subscribe(&[BOARD], None).await["code"], "invalid_topic");
+}

@@ -206,3 +206,14 @@ async fn suspending_a_member_closes_their_sockets_within_a_second_and_refuses_ne
     assert_eq!(ws.closed_with(Duration::from_secs(1)).await, Some(4001));
     assert_eq!(connect(&app, WsAuth::Cookie(&rep.browser, Some(&app.address)), false).await.err(), Some(403));
 }
+
+#[actix_web::test]
+async fn logging_in_again_closes_the_sockets_of_the_session_it_replaces() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let mut ws = connect(&app, WsAuth::Cookie(&ann.browser, Some(&app.address)), false).await.unwrap();
+    ws.welcome().await;
+    let mut b = ann.browser.clone();
+    assert_eq!(b.login("ann@example.com").await, StatusCode::OK);
+    assert_eq!(ws.closed_with(Duration::from_secs(1)).await, Some(4001));
+}
