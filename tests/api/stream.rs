@@ -217,3 +217,30 @@ async fn logging_in_again_closes_the_sockets_of_the_session_it_replaces() {
     assert_eq!(b.login("ann@example.com").await, StatusCode::OK);
     assert_eq!(ws.closed_with(Duration::from_secs(1)).await, Some(4001));
 }
+
+#[actix_web::test]
+async fn a_client_that_never_answers_pings_is_closed_after_the_heartbeat_timeout() {
+    let app = spawn_app_with(|s| s.ws_heartbeat_secs = 1).await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let mut silent = connect(&app, WsAuth::Cookie(&ann.browser, Some(&app.address)), false).await.unwrap();
+    let mut lively = connect(&app, WsAuth::Cookie(&ann.browser, Some(&app.address)), false).await.unwrap();
+    assert_eq!(silent.welcome().await["heartbeat_secs"], 1);
+    lively.welcome().await;
+    // `lively` keeps reading (tungstenite answers pings while it reads);
+    // `silent` reads nothing, so it never answers a ping.
+    let keep_reading = async {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(13);
+        while tokio::time::Instant::now() < deadline {
+            let _ = lively.next_within(Duration::from_millis(500)).await;
+        }
+    };
+    keep_reading.await;
+    // The server closed the silent socket (with 4002; tungstenite may report
+    // the drop instead, as its pending pongs fail to write first).
+    let code = silent.closed_with(Duration::from_secs(2)).await;
+    assert!(matches!(code, Some(4002) | Some(1006)), "closed: {code:?}");
+    let metrics = ann.browser.get("/metrics").await.text().await.unwrap();
+    assert!(metrics.contains("pulse_ws_connections 1\n"), "only the lively socket is left: {metrics}");
+    lively.send(json!({"msg": "ping"})).await;
+    assert_eq!(lively.next().await["msg"], "pong", "a client that answers stays connected");
+}
