@@ -131,6 +131,11 @@ pub struct Settings {
     #[arg(long, env = "PULSE_STREAM_RING_SECS", default_value_t = 300, global = true)]
     pub stream_ring_secs: u64,
 
+    /// Seconds between rechecks of open WebSocket connections' credentials
+    /// (revocations normally close sockets at once; this is the backstop).
+    #[arg(long, env = "PULSE_WS_RECHECK_SECS", default_value_t = 15, global = true)]
+    pub ws_recheck_secs: u64,
+
     /// Seconds a workspace actor with no connections stays in memory.
     #[arg(long, env = "PULSE_WORKSPACE_IDLE_SECS", default_value_t = 300, global = true)]
     pub workspace_idle_secs: u64,
@@ -171,6 +176,8 @@ impl Settings {
             outbound_max_bytes: self.ws_outbound_max_bytes.max(1024),
             heartbeat_interval: Duration::from_secs(self.ws_heartbeat_secs.max(1)),
             idle_timeout: Duration::from_secs(self.workspace_idle_secs.max(1)),
+            session_idle: self.session_idle(),
+            recheck_interval: Duration::from_secs(self.ws_recheck_secs.max(1)),
             ring_min_events: self.stream_ring_events,
             ring_min_age: Duration::from_secs(self.stream_ring_secs),
             ..Default::default()

@@ -49,6 +49,11 @@ pub struct RealtimeConfig {
     pub heartbeat_timeout: Duration,
     /// Presence joins and leaves are coalesced over this window.
     pub presence_flush: Duration,
+    /// How often a workspace rechecks its connections' credentials against
+    /// PostgreSQL (closes what a lost kick or an expiry left open).
+    pub recheck_interval: Duration,
+    /// Browser sessions idle longer than this are expired.
+    pub session_idle: Duration,
 }
 
 impl Default for RealtimeConfig {
@@ -68,6 +73,8 @@ impl Default for RealtimeConfig {
             heartbeat_interval: Duration::from_secs(25),
             heartbeat_timeout: Duration::from_secs(10),
             presence_flush: Duration::from_millis(50),
+            recheck_interval: Duration::from_secs(15),
+            session_idle: Duration::from_secs(7 * 24 * 3600),
         }
     }
 }

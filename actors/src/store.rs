@@ -109,6 +109,48 @@ pub async fn select_oldest_seq(
     Ok(row.get(0))
 }
 
+/// Which of these credentials still hold in the workspace: members still
+/// active there with the same role (returned as (user, role)), browser
+/// sessions still live (idle expiry included), tokens not revoked.
+pub async fn select_live_principals(
+    c: &impl GenericClient,
+    workspace_id: Uuid,
+    users: &[Uuid],
+    sessions: &[Uuid],
+    tokens: &[Uuid],
+    session_idle_secs: f64,
+) -> Result<(Vec<(Uuid, String)>, Vec<Uuid>, Vec<Uuid>), tokio_postgres::Error> {
+    let members = c
+        .query(
+            "SELECT user_id, role FROM memberships WHERE workspace_id = $1 AND status = 'active' AND user_id = ANY($2)",
+            &[&workspace_id, &users],
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let live_sessions = c
+        .query(
+            "SELECT id FROM sessions WHERE id = ANY($1) AND revoked_at IS NULL AND expires_at > now()
+               AND last_seen_at > now() - make_interval(secs => $2)",
+            &[&sessions, &session_idle_secs],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let live_tokens = c
+        .query(
+            "SELECT id FROM api_tokens WHERE id = ANY($1) AND workspace_id = $2 AND revoked_at IS NULL",
+            &[&tokens, &workspace_id],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    Ok((members, live_sessions, live_tokens))
+}
+
 /// Retention: deletes events older than `before`; returns how many.
 pub async fn delete_events_before(c: &impl GenericClient, before: DateTime<Utc>) -> Result<u64, tokio_postgres::Error> {
     c.execute("DELETE FROM events WHERE at < $1", &[&before]).await

@@ -244,3 +244,26 @@ async fn a_client_that_never_answers_pings_is_closed_after_the_heartbeat_timeout
     lively.send(json!({"msg": "ping"})).await;
     assert_eq!(lively.next().await["msg"], "pong", "a client that answers stays connected");
 }
+
+#[actix_web::test]
+async fn sockets_whose_credential_lapsed_without_a_kick_are_closed_by_the_recheck() {
+    let app = spawn_app_with(|s| s.ws_recheck_secs = 1).await;
+    let owner = app.signup("owner@example.com", "Acme").await;
+    let rep = app.member_of(&owner, "rep@example.com", "rep").await;
+    let token = token_with(&owner, &["events:subscribe"]).await;
+    let mut by_rep = connect(&app, WsAuth::Cookie(&rep.browser, Some(&app.address)), false).await.unwrap();
+    let mut by_token = connect(&app, WsAuth::Bearer(&token), false).await.unwrap();
+    let mut by_owner = connect(&app, WsAuth::Cookie(&owner.browser, Some(&app.address)), false).await.unwrap();
+    for ws in [&mut by_rep, &mut by_token, &mut by_owner] {
+        ws.welcome().await;
+    }
+    // Changed behind Pulse's back (as if the kick was lost with Redis, or
+    // the session simply expired): no immediate close happens.
+    let db = app.db().await;
+    db.execute("UPDATE sessions SET expires_at = now() WHERE user_id = $1", &[&rep.user_id]).await.unwrap();
+    db.execute("UPDATE api_tokens SET revoked_at = now()", &[]).await.unwrap();
+    assert_eq!(by_rep.closed_with(Duration::from_secs(3)).await, Some(4001));
+    assert_eq!(by_token.closed_with(Duration::from_secs(3)).await, Some(4001));
+    by_owner.send(json!({"msg": "ping"})).await;
+    assert_eq!(by_owner.next().await["msg"], "pong", "a live credential stays connected");
+}

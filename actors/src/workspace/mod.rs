@@ -327,6 +327,58 @@ impl WorkspaceActor {
         }));
     }
 
+    /// Closes connections whose credential no longer holds: a safety net
+    /// under the immediate kicks, for a kick lost with Redis, a session
+    /// that expired, or a role changed on another node.
+    fn recheck(&mut self, ctx: &mut Context<Self>) {
+        if self.conns.is_empty() {
+            return;
+        }
+        let (mut users, mut sessions, mut tokens) = (Vec::new(), Vec::new(), Vec::new());
+        for conn in self.conns.values() {
+            match &conn.viewer {
+                Viewer::Member { user_id, session_id, .. } => {
+                    users.push(*user_id);
+                    sessions.extend(*session_id);
+                }
+                Viewer::Token { token_id, .. } => tokens.push(*token_id),
+            }
+        }
+        let pool = self.pool.clone();
+        let id = self.id;
+        let idle = self.cfg.session_idle.as_secs_f64();
+        let fut = async move {
+            let client = pool.get().await.map_err(|e| e.to_string())?;
+            store::select_live_principals(&client, id, &users, &sessions, &tokens, idle)
+                .await
+                .map_err(|e| e.to_string())
+        };
+        ctx.spawn(fut.into_actor(self).map(|res, act, ctx| {
+            let (members, sessions, tokens) = match res {
+                Ok(live) => live,
+                Err(e) => return tracing::warn!(workspace = %act.id, error = %e, "credential recheck failed"),
+            };
+            let stale: Vec<u64> = act
+                .conns
+                .iter()
+                .filter(|(_, c)| match &c.viewer {
+                    Viewer::Member { user_id, role, session_id } => {
+                        !members.iter().any(|(u, r)| u == user_id && r == role.as_str())
+                            || session_id.is_some_and(|s| !sessions.contains(&s))
+                    }
+                    Viewer::Token { token_id, .. } => !tokens.contains(token_id),
+                })
+                .map(|(id, _)| *id)
+                .collect();
+            for id in stale {
+                if let Some(conn) = act.remove_conn(id, ctx) {
+                    conn.session
+                        .do_send(Deliver(Frame::Close(close::REVOKED, "access changed; authenticate again".into())));
+                }
+            }
+        }));
+    }
+
     /// Validates topics; returns the first problem.
     fn check_topics(&self, conn: &Conn, topics: &[String]) -> Result<(), (&'static str, String)> {
         if topics.is_empty() {
@@ -534,6 +586,7 @@ impl Actor for WorkspaceActor {
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(self.cfg.workspace_mailbox);
         self.load_head(ctx);
+        ctx.run_interval(self.cfg.recheck_interval, |act, ctx| act.recheck(ctx));
         let idle = self.cfg.idle_timeout;
         ctx.run_interval(idle.min(Duration::from_secs(30)).max(Duration::from_millis(50)), move |act, ctx| {
             if act.conns.is_empty() && act.idle_since.elapsed() >= idle {
