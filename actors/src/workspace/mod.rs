@@ -461,41 +461,61 @@ impl WorkspaceActor {
             return reset(conn, "too_old");
         }
         // Older than the ring: read the table, live events wait in the ring.
-        // `subscribed` is sent once the replay is known to be complete.
+        // `subscribed` is sent once the first read is known to be whole.
         for t in &topics {
             conn.subs.insert(t.clone(), Sub { prev: Some(since), recovering: true });
         }
-        let pool = self.pool.clone();
-        let id = self.id;
-        let upto = ring_start - 1;
-        let fut = async move {
-            let client = pool.get().await.map_err(|e| e.to_string())?;
-            store::select_events_between(&client, id, since, upto, max_replay).await.map_err(|e| e.to_string())
-        };
         let session_id = msg.session_id;
-        ctx.spawn(
-            fut.into_actor(self)
-                .map(move |res, act, ctx| act.finish_recovery(session_id, topics, since, upto, res, ctx)),
-        );
+        self.fetch_for_recovery(session_id, topics, since, ring_start - 1, false, ctx);
     }
 
-    fn finish_recovery(
+    /// Reads `(after, upto]` from the table for a recovering subscription;
+    /// [`Self::continue_recovery`] takes it from there.
+    fn fetch_for_recovery(
         &mut self,
         session_id: u64,
         topics: Vec<String>,
-        since: i64,
+        after: i64,
+        upto: i64,
+        announced: bool,
+        ctx: &mut Context<Self>,
+    ) {
+        let pool = self.pool.clone();
+        let id = self.id;
+        let limit = self.cfg.max_replay as i64;
+        let fut = async move {
+            let client = pool.get().await.map_err(|e| e.to_string())?;
+            store::select_events_between(&client, id, after, upto, limit).await.map_err(|e| e.to_string())
+        };
+        ctx.spawn(
+            fut.into_actor(self)
+                .map(move |res, act, ctx| act.continue_recovery(session_id, topics, after, upto, res, announced, ctx)),
+        );
+    }
+
+    /// Sends what the table returned, then either reads on (the ring moved
+    /// past `upto` meanwhile) or hands over to the ring and goes live. A
+    /// range the table cannot serve whole ends in `reset`, never a gap.
+    #[allow(clippy::too_many_arguments)]
+    fn continue_recovery(
+        &mut self,
+        session_id: u64,
+        topics: Vec<String>,
+        after: i64,
         upto: i64,
         res: Result<Vec<EventRecord>, String>,
+        announced: bool,
         ctx: &mut Context<Self>,
     ) {
         let (epoch, head) = (self.epoch, self.head);
-        let ring_start = self.ring.front().map(|e| e.record.seq).unwrap_or(head + 1);
+        let max_replay = self.cfg.max_replay as i64;
         let Some(conn) = self.conns.get_mut(&session_id) else { return };
         let complete = match &res {
             Ok(events) => {
-                events.first().map(|e| e.seq) == Some(since + 1).filter(|_| since < upto)
+                after < upto
+                    && events.first().map(|e| e.seq) == Some(after + 1)
                     && events.last().map(|e| e.seq) == Some(upto)
-                    && ring_start <= upto + 1
+                    && head - upto <= max_replay
             }
             Err(_) => false,
         };
@@ -507,17 +527,25 @@ impl WorkspaceActor {
             Self::send_msg(conn, &ServerMessage::Reset { reason: reason.into(), epoch, seq: head });
             return;
         }
-        let subscribed = ServerMessage::Subscribed { topics: topics.clone(), recovered: true, epoch, seq: head };
-        Self::send_msg(conn, &subscribed);
+        if !announced {
+            let subscribed = ServerMessage::Subscribed { topics: topics.clone(), recovered: true, epoch, seq: head };
+            Self::send_msg(conn, &subscribed);
+            self.join_presence(session_id, &topics, ctx);
+        }
+        let from_table: Vec<Arc<EncodedEvent>> = res.unwrap_or_default().into_iter().map(EncodedEvent::new).collect();
+        self.replay_with(session_id, &topics, &from_table, true, ctx);
+        let ring_start = self.ring.front().map(|e| e.record.seq).unwrap_or(self.head + 1);
+        if ring_start > upto + 1 {
+            // Live events went past the ring while we read: read those too.
+            return self.fetch_for_recovery(session_id, topics, upto, ring_start - 1, true, ctx);
+        }
+        let Some(conn) = self.conns.get_mut(&session_id) else { return };
         for t in &topics {
             if let Some(sub) = conn.subs.get_mut(t) {
                 sub.recovering = false;
             }
         }
-        self.join_presence(session_id, &topics, ctx);
-        let from_table: Vec<Arc<EncodedEvent>> = res.unwrap_or_default().into_iter().map(EncodedEvent::new).collect();
         let from_ring: Vec<_> = self.ring.iter().filter(|e| e.record.seq > upto).cloned().collect();
-        self.replay_to(session_id, &topics, &from_table, ctx);
         self.replay_to(session_id, &topics, &from_ring, ctx);
     }
 
@@ -536,6 +564,19 @@ impl WorkspaceActor {
 
     /// Sends `events` (in order) to `topics` of one session, filtered.
     fn replay_to(&mut self, session_id: u64, topics: &[String], events: &[Arc<EncodedEvent>], ctx: &mut Context<Self>) {
+        self.replay_with(session_id, topics, events, false, ctx);
+    }
+
+    /// As [`Self::replay_to`]; `recovering` sends to subscriptions still
+    /// being replayed from the table (and only to those).
+    fn replay_with(
+        &mut self,
+        session_id: u64,
+        topics: &[String],
+        events: &[Arc<EncodedEvent>],
+        recovering: bool,
+        ctx: &mut Context<Self>,
+    ) {
         let Some(conn) = self.conns.get_mut(&session_id) else { return };
         let mut ok = true;
         'events: for e in events {
@@ -545,7 +586,7 @@ impl WorkspaceActor {
             }
             for t in topics {
                 let Some(sub) = conn.subs.get_mut(t) else { continue };
-                if sub.recovering || !topic_matches(t, &r.topic) || sub.prev.is_some_and(|p| p >= r.seq) {
+                if sub.recovering != recovering || !topic_matches(t, &r.topic) || sub.prev.is_some_and(|p| p >= r.seq) {
                     continue;
                 }
                 let frame = e.frame(conn.encoding, t, sub.prev);
