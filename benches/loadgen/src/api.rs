@@ -218,7 +218,9 @@ pub async fn write(owner: &Session, lanes: Vec<Lane>, budget: Budget) -> Result<
         let due = match &budget {
             Budget::Paced { rate, duration } => {
                 let due = Duration::from_secs_f64(issued as f64 / rate);
-                if due >= *duration {
+                // Stop at the end of the window even when the server could
+                // not keep up and the schedule fell behind.
+                if due >= *duration || start.elapsed() >= *duration {
                     break;
                 }
                 tokio::time::sleep_until((start + due).into()).await;
