@@ -284,9 +284,11 @@ pub async fn storm(
     n: usize,
     events: u64,
     database_url: Option<&str>,
-    settle: Duration,
+    settle: (Duration, Duration),
     common: Common,
 ) -> Outcome {
+    let t = Instant::now();
+    let phase = |what: &str| eprintln!("storm: {:5.1} s {what}", t.elapsed().as_secs_f64());
     let per_user = common.per_user.unwrap_or(5000);
     let owner = api::signup_owner(target).await?;
     let lanes: Vec<Lane> = api::invite_reps(target, &owner, common.lanes.min(8))
@@ -299,6 +301,7 @@ pub async fn storm(
     let (_keeper, _) = ws::subscriber(target, &owner.cookie_header()?, ws::source_ip(0, 1)).await?;
     let (conns, users) = open_subscribers(target, &owner, n, per_user, &common).await?;
     let since = conns.iter().map(|c| c.1).max().unwrap_or(0);
+    phase(&format!("{} clients subscribed at seq {since}", conns.len()));
     stream::iter(conns)
         .for_each_concurrent(common.concurrency.max(1), |(mut ws, _)| async move {
             let _ = ws.close(None).await;
@@ -310,9 +313,10 @@ pub async fn storm(
     }
     let written = api::write(&owner, lanes, Budget::Count(events)).await?;
     let missed = written.ok();
+    phase(&format!("all closed; {missed} events written"));
     let before = match database_url {
         Some(url) => {
-            tokio::time::sleep(settle).await;
+            tokio::time::sleep(settle.0).await;
             Some(stats::pg_events(url).await?)
         }
         None => None,
@@ -328,6 +332,7 @@ pub async fn storm(
         .collect()
         .await;
     let storm_secs = started.elapsed().as_secs_f64();
+    phase("all reconnected");
     let mut ok_clients = Vec::new();
     let mut failed = 0usize;
     let mut first_error = None;
@@ -340,10 +345,11 @@ pub async fn storm(
             }
         }
     }
-    // Nothing may follow the replay: no duplicate, no extra event.
+    // Nothing may follow the replay: no duplicate, no extra event. All
+    // clients wait out the same 300 ms window at once.
     let extra = Arc::new(AtomicU64::new(0));
     stream::iter(ok_clients)
-        .for_each_concurrent(common.concurrency.max(1), |mut ws| {
+        .for_each_concurrent(None, |mut ws| {
             let extra = extra.clone();
             async move {
                 if ws::next_text(&mut ws, Duration::from_millis(300)).await.is_ok() {
@@ -356,7 +362,7 @@ pub async fn storm(
     let extra = extra.load(Ordering::Relaxed);
     let pg = match (database_url, before) {
         (Some(url), Some(before)) => {
-            tokio::time::sleep(settle).await;
+            tokio::time::sleep(settle.1).await;
             Some(stats::pg_events(url).await?.delta(&before))
         }
         _ => None,

@@ -77,9 +77,15 @@ enum Command {
         /// The server's database, for pg_stat_* before and after the replay.
         #[arg(long, env = "DATABASE_URL")]
         database_url: Option<String>,
-        /// Seconds to wait for PostgreSQL to publish its statistics.
+        /// Seconds to wait for PostgreSQL to publish its statistics after
+        /// the replay (PostgreSQL 15 backends flush up to 10 s after idling).
         #[arg(long, default_value_t = 11)]
         stats_settle: u64,
+        /// The same before the replay. Nothing before it reads the events
+        /// table (subscriptions start at the head, served from the ring), so
+        /// a short pause suffices.
+        #[arg(long, default_value_t = 2)]
+        stats_settle_before: u64,
         #[command(flatten)]
         common: commands::Common,
     },
@@ -107,8 +113,8 @@ async fn main() {
         Command::Idle { connections, server_pid, hold, common } => {
             commands::idle(&target, connections, server_pid, Duration::from_secs(hold), common).await
         }
-        Command::Storm { clients, events, database_url, stats_settle, common } => {
-            let settle = Duration::from_secs(stats_settle);
+        Command::Storm { clients, events, database_url, stats_settle, stats_settle_before, common } => {
+            let settle = (Duration::from_secs(stats_settle_before), Duration::from_secs(stats_settle));
             commands::storm(&target, clients, events, database_url.as_deref(), settle, common).await
         }
     };
