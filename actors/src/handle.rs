@@ -20,7 +20,6 @@ use crate::principal::{Principal, Viewer};
 use crate::protocol::Encoding;
 use crate::registry::{CloseAllSessions, CountRunning, GetWorkspace, KickIn, Registry, Route};
 use crate::session::WsSession;
-use crate::workspace::messages::{GetHead, StreamHead};
 
 /// Tunables of the real-time core. Defaults follow docs/PROTOCOL.md.
 #[derive(Debug, Clone)]
@@ -123,10 +122,6 @@ impl Realtime {
         Self { registry, node, cfg, next_session: Arc::new(AtomicU64::new(1)), redis_out }
     }
 
-    pub fn config(&self) -> &RealtimeConfig {
-        &self.cfg
-    }
-
     /// Delivers a committed event: to this node's workspace at once, and
     /// to the other nodes through Redis. Call only after the commit.
     pub fn publish(&self, event: EventRecord) {
@@ -158,12 +153,6 @@ impl Realtime {
             reason: "server shutting down; resume".into(),
         };
         let _ = self.registry.send(msg).await;
-    }
-
-    /// The stream position of a workspace (starting its actor if needed).
-    pub async fn head(&self, workspace_id: Uuid) -> Result<StreamHead, RealtimeError> {
-        let ws = self.registry.send(GetWorkspace { workspace_id }).await?;
-        Ok(ws.send(GetHead).await?)
     }
 
     /// Workspace actors running on this node.

@@ -100,15 +100,6 @@ pub async fn select_events_between(
         .collect())
 }
 
-/// The oldest seq still retained for a workspace, if any.
-pub async fn select_oldest_seq(
-    c: &impl GenericClient,
-    workspace_id: Uuid,
-) -> Result<Option<i64>, tokio_postgres::Error> {
-    let row = c.query_one("SELECT min(seq) FROM events WHERE workspace_id = $1", &[&workspace_id]).await?;
-    Ok(row.get(0))
-}
-
 /// Which of these credentials still hold in the workspace: members still
 /// active there with the same role (returned as (user, role)), browser
 /// sessions still live (idle expiry included), tokens not revoked.

@@ -172,6 +172,11 @@ impl FromRequest for Authenticated {
     }
 }
 
+/// The refusal for API tokens on endpoints meant for people.
+fn people_only() -> ApiError {
+    ApiError::Forbidden("this endpoint is for people signed in through the app, not API tokens".into())
+}
+
 impl FromRequest for SessionUser {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -181,9 +186,7 @@ impl FromRequest for SessionUser {
         Box::pin(async move {
             match authenticate(&req).await? {
                 Authenticated::Session(s) => Ok(s),
-                Authenticated::Token(_) => Err(ApiError::Forbidden(
-                    "this endpoint is for people signed in through the app, not API tokens".into(),
-                )),
+                Authenticated::Token(_) => Err(people_only()),
             }
         })
     }
@@ -206,9 +209,7 @@ impl FromRequest for OptionalSession {
         Box::pin(async move {
             match authenticate(&req).await {
                 Ok(Authenticated::Session(s)) => Ok(OptionalSession(Some(s))),
-                Ok(Authenticated::Token(_)) => Err(ApiError::Forbidden(
-                    "this endpoint is for people signed in through the app, not API tokens".into(),
-                )),
+                Ok(Authenticated::Token(_)) => Err(people_only()),
                 Err(ApiError::Unauthenticated) => Ok(OptionalSession(None)),
                 Err(e) => Err(e),
             }

@@ -75,16 +75,6 @@ pub struct StreamHead {
     pub seq: i64,
 }
 
-/// Ask for the stream position.
-#[derive(Message)]
-#[rtype(result = "StreamHead")]
-pub struct GetHead;
-
-/// Number of attached sessions (metrics and tests).
-#[derive(Message)]
-#[rtype(result = "usize")]
-pub struct CountSessions;
-
 /// Sent to a session: one frame to write (or a close).
 #[derive(Message)]
 #[rtype(result = "()")]

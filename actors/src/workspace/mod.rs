@@ -731,20 +731,6 @@ impl Handler<CloseAll> for WorkspaceActor {
     }
 }
 
-impl Handler<GetHead> for WorkspaceActor {
-    type Result = StreamHead;
-    fn handle(&mut self, _: GetHead, _: &mut Self::Context) -> StreamHead {
-        StreamHead { epoch: self.epoch, seq: self.head }
-    }
-}
-
-impl Handler<CountSessions> for WorkspaceActor {
-    type Result = usize;
-    fn handle(&mut self, _: CountSessions, _: &mut Self::Context) -> usize {
-        self.conns.len()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::valid_topic;
