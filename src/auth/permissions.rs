@@ -142,6 +142,22 @@ policies! {
     SubscribeEvents => Action::SubscribeEvents;
     /// Owners; tokens with `webhooks:manage`.
     ManageWebhooks => Action::ManageWebhooks;
+    /// Every member (reps: theirs and shared); tokens with `deals:read`.
+    ReadDeals => Action::Read(Entity::Deals);
+    /// Owners, managers and reps (reps: their own); tokens with `deals:write`.
+    WriteDeals => Action::Write(Entity::Deals);
+    /// Every member; tokens with `contacts:read`.
+    ReadContacts => Action::Read(Entity::Contacts);
+    /// Owners, managers and reps; tokens with `contacts:write`.
+    WriteContacts => Action::Write(Entity::Contacts);
+    /// Every member; tokens with `activities:read`.
+    ReadActivities => Action::Read(Entity::Activities);
+    /// Owners, managers and reps; tokens with `activities:write`.
+    WriteActivities => Action::Write(Entity::Activities);
+    /// Every member; tokens with `leads:read`.
+    ReadLeads => Action::Read(Entity::Leads);
+    /// Owners, managers and reps; tokens with `leads:write`.
+    WriteLeads => Action::Write(Entity::Leads);
 }
 
 #[cfg(test)]
