@@ -70,6 +70,11 @@ pub enum ApiError {
     MethodNotAllowed(String),
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
+    /// 409 `field_conflict`: a well-formed field that the workspace's
+    /// current state refuses (an unknown stage or contact, a lost stage
+    /// without a reason...). `errors` names the field.
+    #[error("{field}: {detail}")]
+    FieldConflict { field: &'static str, detail: String },
     #[error("the resource changed since you read it (version {current}); reload and retry")]
     VersionMismatch { current: i64 },
     #[error("If-Match is not a valid version")]
@@ -111,6 +116,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::Conflict { code, .. } => code,
+            ApiError::FieldConflict { .. } => "field_conflict",
             ApiError::VersionMismatch { .. } => "version_mismatch",
             ApiError::BadIfMatch => "bad_if_match",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
@@ -130,6 +136,7 @@ impl ApiError {
         let status = self.status_code();
         let errors = match self {
             ApiError::Validation { errors, .. } => errors.clone(),
+            ApiError::FieldConflict { field, detail } => vec![FieldError::new(*field, detail.clone())],
             _ => Vec::new(),
         };
         Problem {
@@ -153,7 +160,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) | ApiError::InsufficientScope(_) | ApiError::Csrf(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::FieldConflict { .. } => StatusCode::CONFLICT,
             ApiError::VersionMismatch { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod config;
 pub mod currencies;
 pub mod db;
+pub mod deals;
 pub mod error;
 pub mod http;
 pub mod jobs;

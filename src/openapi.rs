@@ -67,6 +67,25 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         routes::tokens::revoke_token,
         routes::stream::open_stream,
         routes::stream::create_ticket,
+        routes::pipelines::list_pipelines,
+        routes::pipelines::create_pipeline,
+        routes::pipelines::update_pipeline,
+        routes::pipelines::get_board,
+        routes::pipelines::create_stage,
+        routes::pipelines::update_stage,
+        routes::pipelines::delete_stage,
+        routes::deals::list_deals,
+        routes::deals::create_deal,
+        routes::deals::get_deal,
+        routes::deals::update_deal,
+        routes::deals::delete_deal,
+        routes::deals::restore_deal,
+        routes::deals::move_deal,
+        routes::deals::deal_history,
+        routes::deals::products::list_products,
+        routes::deals::products::add_product,
+        routes::deals::products::update_product,
+        routes::deals::products::remove_product,
     ),
     components(
         schemas(Problem, FieldError, Currency),
@@ -80,6 +99,8 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         (name = "audit", description = "The append-only audit log"),
         (name = "team", description = "Members, roles and invitations"),
         (name = "tokens", description = "API tokens for integrations (owners)"),
+        (name = "pipelines", description = "Pipelines, stages and the live board"),
+        (name = "deals", description = "Deals, their products and stage history"),
         (name = "stream", description = "The live event stream (WebSocket; see docs/PROTOCOL.md)"),
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "docs", description = "This document"),
@@ -201,7 +222,7 @@ problem_responses! {
     /// 404.
     NotFound => "Nothing by that id in the workspace (`not_found`)";
     /// 409.
-    Conflict => "The request conflicts with the current state (see `code`)";
+    Conflict => "The request conflicts with the current state (see `code`; `field_conflict` names the field in `errors`)";
     /// 412: stale `If-Match`.
     PreconditionFailed => "`If-Match` names an older version (`version_mismatch`); reload and retry";
     /// 413.

@@ -221,6 +221,25 @@ route_table! {
     post "/api/v1/tokens" => routes::tokens::create_token;
     get "/api/v1/tokens" => routes::tokens::list_tokens;
     delete "/api/v1/tokens/{id}" => routes::tokens::revoke_token;
+    get "/api/v1/pipelines" => routes::pipelines::list_pipelines;
+    post "/api/v1/pipelines" => routes::pipelines::create_pipeline;
+    patch "/api/v1/pipelines/{id}" => routes::pipelines::update_pipeline;
+    get "/api/v1/pipelines/{id}/board" => routes::pipelines::get_board;
+    post "/api/v1/pipelines/{id}/stages" => routes::pipelines::create_stage;
+    patch "/api/v1/stages/{id}" => routes::pipelines::update_stage;
+    delete "/api/v1/stages/{id}" => routes::pipelines::delete_stage;
+    get "/api/v1/deals" => routes::deals::list_deals;
+    post "/api/v1/deals" => routes::deals::create_deal;
+    get "/api/v1/deals/{id}" => routes::deals::get_deal;
+    patch "/api/v1/deals/{id}" => routes::deals::update_deal;
+    delete "/api/v1/deals/{id}" => routes::deals::delete_deal;
+    post "/api/v1/deals/{id}/restore" => routes::deals::restore_deal;
+    put "/api/v1/deals/{id}/stage" => routes::deals::move_deal;
+    get "/api/v1/deals/{id}/history" => routes::deals::deal_history;
+    get "/api/v1/deals/{id}/products" => routes::deals::list_products;
+    post "/api/v1/deals/{id}/products" => routes::deals::add_product;
+    patch "/api/v1/deals/{id}/products/{line_id}" => routes::deals::update_product;
+    delete "/api/v1/deals/{id}/products/{line_id}" => routes::deals::remove_product;
 }
 
 /// Interactive API docs: Swagger UI (embedded in the binary, no CDN) at

@@ -47,6 +47,9 @@ pub enum Visibility {
     ManagersAnd(Vec<Uuid>),
     /// Only these users (a notification reaches its recipient only).
     Users(Vec<Uuid>),
+    /// A record: every member except reps, who see it only when listed
+    /// (they own it or it is shared with them).
+    Owned(Vec<Uuid>),
 }
 
 /// The read scope a token needs for events of this type (`deal.moved` ->
@@ -76,10 +79,11 @@ impl Visibility {
                     matches!(role, Role::Owner | Role::Manager) || users.contains(user_id)
                 }
                 Visibility::Users(users) => users.contains(user_id),
+                Visibility::Owned(users) => *role != Role::Rep || users.contains(user_id),
             },
             Viewer::Token { scopes, .. } => {
                 let broad = match self {
-                    Visibility::All | Visibility::ManagersAnd(_) => true,
+                    Visibility::All | Visibility::ManagersAnd(_) | Visibility::Owned(_) => true,
                     Visibility::Roles(roles) => roles.contains(&Role::Manager),
                     Visibility::Users(_) => false,
                 };

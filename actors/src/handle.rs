@@ -5,21 +5,25 @@
 //! With Redis, every committed event is also published on the bus
 //! ([`crate::bus`]) so other nodes' workspaces receive it too.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix::prelude::*;
 use deadpool_postgres::Pool;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use crate::bus::{publish_loop, subscribe_loop, BusControl, BusEvent, BusOut};
+use crate::deals::{Board, Caller, Command, DealError, DealFilter, DealPage, DealView, Pipeline, Reader, Written};
 use crate::event::EventRecord;
 use crate::principal::{Principal, Viewer};
 use crate::protocol::Encoding;
 use crate::registry::{CloseAllSessions, CountRunning, GetWorkspace, KickIn, Registry, Route};
 use crate::session::WsSession;
+use crate::workspace::messages::{GetBoard, GetDeal, ListDeals, ListPipelines, Write};
+use crate::workspace::WorkspaceActor;
 
 /// Tunables of the real-time core. Defaults follow docs/PROTOCOL.md.
 #[derive(Debug, Clone)]
@@ -96,6 +100,24 @@ impl From<MailboxError> for RealtimeError {
     }
 }
 
+/// Sends committed events to the other nodes (through Redis, when set).
+#[derive(Clone)]
+pub(crate) struct Publisher {
+    node: Uuid,
+    redis_out: Option<mpsc::Sender<BusOut>>,
+}
+
+impl Publisher {
+    pub(crate) fn to_other_nodes(&self, event: &EventRecord) {
+        if let Some(tx) = &self.redis_out {
+            if tx.try_send(BusOut::Event(BusEvent { node: self.node, event: event.clone() })).is_err() {
+                // Other nodes will see the gap at the next event and read the table.
+                tracing::warn!("bus publisher queue full; other nodes will catch up from the table");
+            }
+        }
+    }
+}
+
 /// Cloneable handle to the real-time core.
 #[derive(Clone)]
 pub struct Realtime {
@@ -104,6 +126,9 @@ pub struct Realtime {
     cfg: Arc<RealtimeConfig>,
     next_session: Arc<AtomicU64>,
     redis_out: Option<mpsc::Sender<BusOut>>,
+    publisher: Publisher,
+    /// Addresses of running workspace actors, so requests skip the registry.
+    workspaces: Arc<Mutex<HashMap<Uuid, Addr<WorkspaceActor>>>>,
 }
 
 impl Realtime {
@@ -111,26 +136,92 @@ impl Realtime {
     /// bus publisher and subscriber tasks.
     pub fn start(pool: Pool, cfg: RealtimeConfig, redis: Option<redis::Client>) -> Self {
         let cfg = Arc::new(cfg);
-        let registry = Registry::new(pool, cfg.clone()).start();
         let node = Uuid::new_v4();
-        let redis_out = redis.map(|client| {
+        let redis = redis.map(|client| {
             let (tx, rx) = mpsc::channel(65_536);
             actix::spawn(publish_loop(client.clone(), rx));
-            actix::spawn(subscribe_loop(client, node, registry.clone()));
-            tx
+            (client, tx)
         });
-        Self { registry, node, cfg, next_session: Arc::new(AtomicU64::new(1)), redis_out }
+        let redis_out = redis.as_ref().map(|(_, tx)| tx.clone());
+        let publisher = Publisher { node, redis_out: redis_out.clone() };
+        let registry = Registry::new(pool, cfg.clone(), publisher.clone()).start();
+        if let Some((client, _)) = redis {
+            actix::spawn(subscribe_loop(client, node, registry.clone()));
+        }
+        Self {
+            registry,
+            node,
+            cfg,
+            next_session: Arc::new(AtomicU64::new(1)),
+            redis_out,
+            publisher,
+            workspaces: Arc::default(),
+        }
+    }
+
+    /// The workspace's actor, started if needed.
+    async fn workspace(&self, workspace_id: Uuid) -> Result<Addr<WorkspaceActor>, RealtimeError> {
+        if let Some(addr) = self.workspaces.lock().ok().and_then(|m| m.get(&workspace_id).cloned()) {
+            if addr.connected() {
+                return Ok(addr);
+            }
+        }
+        let addr = self.registry.send(GetWorkspace { workspace_id }).await?;
+        if let Ok(mut m) = self.workspaces.lock() {
+            m.retain(|_, a| a.connected());
+            m.insert(workspace_id, addr.clone());
+        }
+        Ok(addr)
+    }
+
+    /// Performs a write to deals or pipelines through the workspace actor:
+    /// validated against its state, committed with its events (grouped
+    /// with concurrent writes), applied, then published.
+    pub async fn write(&self, workspace_id: Uuid, caller: Caller, command: Command) -> Result<Written, DealError> {
+        let unavailable = |_| DealError::Unavailable("the workspace is not answering".into());
+        let addr = self.workspace(workspace_id).await.map_err(unavailable)?;
+        let (reply, rx) = oneshot::channel();
+        addr.send(Write { caller, command, reply }).await.map_err(|_| unavailable(RealtimeError::Unavailable))?;
+        rx.await.map_err(|_| unavailable(RealtimeError::Unavailable))?
+    }
+
+    /// A pipeline's board from memory; `None` when there is no such pipeline.
+    pub async fn board(
+        &self,
+        workspace_id: Uuid,
+        pipeline_id: Uuid,
+        filter: DealFilter,
+        reader: Reader,
+    ) -> Result<Option<Board>, RealtimeError> {
+        Ok(self.workspace(workspace_id).await?.send(GetBoard { pipeline_id, filter, reader }).await?)
+    }
+
+    /// The workspace's pipelines, in order.
+    pub async fn pipelines(&self, workspace_id: Uuid) -> Result<Vec<Pipeline>, RealtimeError> {
+        Ok(self.workspace(workspace_id).await?.send(ListPipelines).await?)
+    }
+
+    /// One deal, if `reader` may see it.
+    pub async fn deal(&self, workspace_id: Uuid, id: Uuid, reader: Reader) -> Result<Option<DealView>, RealtimeError> {
+        Ok(self.workspace(workspace_id).await?.send(GetDeal { id, reader }).await?)
+    }
+
+    /// One page of deals and how many matched.
+    pub async fn deals(
+        &self,
+        workspace_id: Uuid,
+        filter: DealFilter,
+        reader: Reader,
+        page: DealPage,
+    ) -> Result<(Vec<DealView>, usize), RealtimeError> {
+        let msg = ListDeals { filter, reader, page };
+        Ok(self.workspace(workspace_id).await?.send(msg).await?)
     }
 
     /// Delivers a committed event: to this node's workspace at once, and
     /// to the other nodes through Redis. Call only after the commit.
     pub fn publish(&self, event: EventRecord) {
-        if let Some(tx) = &self.redis_out {
-            if tx.try_send(BusOut::Event(BusEvent { node: self.node, event: event.clone() })).is_err() {
-                // Other nodes will see the gap at the next event and read the table.
-                tracing::warn!("bus publisher queue full; other nodes will catch up from the table");
-            }
-        }
+        self.publisher.to_other_nodes(&event);
         if self.registry.try_send(Route(event)).is_err() {
             tracing::warn!("registry mailbox full; the workspace will catch up from the table");
         }
@@ -171,7 +262,7 @@ impl Realtime {
         stream: actix_ws::MessageStream,
         guard: Box<dyn Send>,
     ) -> Result<(), RealtimeError> {
-        let workspace = self.registry.send(GetWorkspace { workspace_id }).await?;
+        let workspace = self.workspace(workspace_id).await?;
         let id = self.next_session.fetch_add(1, Ordering::Relaxed);
         WsSession::start(id, workspace_id, workspace, viewer, encoding, self.cfg.clone(), ws, stream, guard);
         Ok(())

@@ -11,21 +11,22 @@ use deadpool_postgres::Pool;
 use uuid::Uuid;
 
 use crate::event::EventRecord;
-use crate::handle::RealtimeConfig;
+use crate::handle::{Publisher, RealtimeConfig};
 use crate::principal::Principal;
 use crate::workspace::messages::{CloseAll, Committed, Kick, Resync, WorkspaceStopped};
 use crate::workspace::WorkspaceActor;
 
 pub struct Registry {
     pool: Pool,
+    publisher: Publisher,
     cfg: Arc<RealtimeConfig>,
     running: HashMap<Uuid, (u64, Addr<WorkspaceActor>)>,
     generation: u64,
 }
 
 impl Registry {
-    pub fn new(pool: Pool, cfg: Arc<RealtimeConfig>) -> Self {
-        Self { pool, cfg, running: HashMap::new(), generation: 0 }
+    pub(crate) fn new(pool: Pool, cfg: Arc<RealtimeConfig>, publisher: Publisher) -> Self {
+        Self { pool, publisher, cfg, running: HashMap::new(), generation: 0 }
     }
 }
 
@@ -99,6 +100,7 @@ impl Handler<GetWorkspace> for Registry {
             self.pool.clone(),
             self.cfg.clone(),
             ctx.address().recipient(),
+            self.publisher.clone(),
         );
         let addr = actor.start();
         self.running.insert(msg.workspace_id, (self.generation, addr.clone()));

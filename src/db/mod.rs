@@ -5,6 +5,7 @@
 //! or a transaction) so callers choose the transaction boundary.
 
 pub mod audit;
+pub mod deals;
 pub mod idempotency;
 pub mod invitations;
 pub mod login_failures;

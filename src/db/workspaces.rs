@@ -26,6 +26,7 @@ fn row(r: &tokio_postgres::Row) -> WorkspaceRow {
     }
 }
 
+/// Creates a workspace with its default pipeline.
 pub async fn insert_workspace(
     c: &impl GenericClient,
     id: Uuid,
@@ -34,6 +35,8 @@ pub async fn insert_workspace(
     let r = c
         .query_one(&format!("INSERT INTO workspaces (id, name) VALUES ($1, $2) RETURNING {COLUMNS}"), &[&id, &name])
         .await?;
+    // Every workspace starts with a pipeline (see migration V5).
+    c.execute("SELECT pulse_default_pipeline($1)", &[&id]).await?;
     Ok(row(&r))
 }
 

@@ -97,6 +97,17 @@ where
     }
 }
 
+/// For optional body fields that may be cleared: an absent field is
+/// `None` (with `#[serde(default)]`), `null` is `Some(None)`, a value is
+/// `Some(Some(v))`.
+pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 /// Syntax errors are 400 `malformed_json`; well-formed JSON of the wrong
 /// shape is 422 `validation_failed` naming the problem.
 pub fn serde_error(e: &serde_json::Error) -> ApiError {

@@ -4,10 +4,12 @@
 
 pub mod audit;
 pub mod auth;
+pub mod deals;
 pub mod health;
 pub mod invitations;
 pub mod me;
 pub mod members;
+pub mod pipelines;
 pub mod stream;
 pub mod tokens;
 pub mod validate;

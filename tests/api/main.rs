@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod cluster;
 mod conventions;
+mod deals;
 mod delivery;
 mod idempotency;
 mod invitations;

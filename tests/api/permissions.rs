@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use pulse::auth::permissions::{required_scope, role_allows, Action, Role, SCOPES};
+use pulse::auth::permissions::{required_scope, role_allows, Action, Entity, Role, SCOPES};
 use pulse::startup::ROUTES;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
@@ -46,7 +46,7 @@ enum Caller {
     Viewer,
     /// An API token holding every scope of `SCOPES`.
     TokenAll,
-    /// An API token holding only `deals:read`, which no route here needs.
+    /// An API token holding only `orders:read`, which no route here needs.
     TokenNone,
 }
 
@@ -54,7 +54,7 @@ const CALLERS: [Caller; 6] =
     [Caller::Owner, Caller::Manager, Caller::Rep, Caller::Viewer, Caller::TokenAll, Caller::TokenNone];
 
 /// The scopes of [`Caller::TokenNone`].
-const NO_RELEVANT_SCOPE: &[&str] = &["deals:read"];
+const NO_RELEVANT_SCOPE: &[&str] = &["orders:read"];
 
 impl Caller {
     fn role(self) -> Option<Role> {
@@ -118,6 +118,16 @@ enum Target {
     /// `{token}`: a pending invitation of *another* workspace addressed to
     /// the caller's email (to a fresh email for API tokens).
     InvitationForCaller,
+    /// `{id}`: a new pipeline.
+    Pipeline,
+    /// `{id}`: an empty stage of a new pipeline.
+    Stage,
+    /// `{id}`: a new deal owned by the rep.
+    Deal,
+    /// `{id}`: a deleted deal owned by the rep.
+    DeletedDeal,
+    /// `{id}/products/{line_id}`: a line of a new deal owned by the rep.
+    DealLine,
 }
 
 /// One row of the matrix: a route and what each caller gets.
@@ -135,6 +145,8 @@ struct Case {
 /// Per-call data a body may use.
 struct Fixture {
     workspace_id: Uuid,
+    /// An open stage of the default pipeline.
+    stage_id: String,
     n: usize,
 }
 
@@ -155,6 +167,24 @@ fn body_token(f: &Fixture) -> Value {
 }
 fn body_empty(_: &Fixture) -> Value {
     json!({})
+}
+fn body_pipeline(f: &Fixture) -> Value {
+    json!({"name": format!("Pipeline {}", f.n)})
+}
+fn body_stage(f: &Fixture) -> Value {
+    json!({"name": format!("Stage {}", f.n), "probability": 30})
+}
+fn body_deal(f: &Fixture) -> Value {
+    json!({"title": format!("Deal {}", f.n), "amount": 100})
+}
+fn body_move(f: &Fixture) -> Value {
+    json!({"stage_id": f.stage_id})
+}
+fn body_line(f: &Fixture) -> Value {
+    json!({"name": format!("Line {}", f.n), "unit_price": 250, "quantity": 2})
+}
+fn body_quantity(_: &Fixture) -> Value {
+    json!({"quantity": 3})
 }
 
 #[allow(clippy::type_complexity)]
@@ -194,12 +224,32 @@ fn matrix() -> Vec<Case> {
         c("post", "/api/v1/tokens", Matrix(ManageTokens), Target::None, Some(body_token), [A(201), F, F, F, F, F]),
         c("get", "/api/v1/tokens", Matrix(ManageTokens), Target::None, None, [A(200), F, F, F, F, F]),
         c("delete", "/api/v1/tokens/{id}", Matrix(ManageTokens), Target::Token, None, [A(204), F, F, F, F, F]),
+        c("get", "/api/v1/pipelines", Matrix(Read(Entity::Deals)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("post", "/api/v1/pipelines", Matrix(ManagePipelines), Target::None, Some(body_pipeline), [A(201), A(201), F, F, F, F]),
+        c("patch", "/api/v1/pipelines/{id}", Matrix(ManagePipelines), Target::Pipeline, Some(body_rename), [A(200), A(200), F, F, F, F]),
+        c("get", "/api/v1/pipelines/{id}/board", Matrix(Read(Entity::Deals)), Target::Pipeline, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("post", "/api/v1/pipelines/{id}/stages", Matrix(ManagePipelines), Target::Pipeline, Some(body_stage), [A(201), A(201), F, F, F, F]),
+        c("patch", "/api/v1/stages/{id}", Matrix(ManagePipelines), Target::Stage, Some(body_rename), [A(200), A(200), F, F, F, F]),
+        c("delete", "/api/v1/stages/{id}", Matrix(ManagePipelines), Target::Stage, None, [A(200), A(200), F, F, F, F]),
+        c("get", "/api/v1/deals", Matrix(Read(Entity::Deals)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("post", "/api/v1/deals", Matrix(Write(Entity::Deals)), Target::None, Some(body_deal), [A(201), A(201), A(201), F, A(201), S]),
+        c("get", "/api/v1/deals/{id}", Matrix(Read(Entity::Deals)), Target::Deal, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("patch", "/api/v1/deals/{id}", Matrix(Write(Entity::Deals)), Target::Deal, Some(body_deal), [A(200), A(200), A(200), F, A(200), S]),
+        c("delete", "/api/v1/deals/{id}", Matrix(Write(Entity::Deals)), Target::Deal, None, [A(204), A(204), A(204), F, A(204), S]),
+        c("post", "/api/v1/deals/{id}/restore", Matrix(Write(Entity::Deals)), Target::DeletedDeal, Some(body_empty), [A(200), A(200), A(200), F, A(200), S]),
+        c("put", "/api/v1/deals/{id}/stage", Matrix(Write(Entity::Deals)), Target::Deal, Some(body_move), [A(200), A(200), A(200), F, A(200), S]),
+        c("get", "/api/v1/deals/{id}/history", Matrix(Read(Entity::Deals)), Target::Deal, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("get", "/api/v1/deals/{id}/products", Matrix(Read(Entity::Deals)), Target::Deal, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("post", "/api/v1/deals/{id}/products", Matrix(Write(Entity::Deals)), Target::Deal, Some(body_line), [A(201), A(201), A(201), F, A(201), S]),
+        c("patch", "/api/v1/deals/{id}/products/{line_id}", Matrix(Write(Entity::Deals)), Target::DealLine, Some(body_quantity), [A(200), A(200), A(200), F, A(200), S]),
+        c("delete", "/api/v1/deals/{id}/products/{line_id}", Matrix(Write(Entity::Deals)), Target::DealLine, None, [A(200), A(200), A(200), F, A(200), S]),
     ]
 }
 
 /// A text fingerprint of everything a call under test could change:
 /// accounts, memberships, invitations, tokens, workspace settings,
-/// sessions' active workspace, stream tickets, events and audit entries.
+/// sessions' active workspace, stream tickets, events, pipelines, stages,
+/// deals and their products, and audit entries.
 /// Bookkeeping that authentication itself updates (`last_seen_at`,
 /// `last_used_at`) is left out.
 pub async fn fingerprint(app: &TestApp) -> String {
@@ -213,6 +263,10 @@ pub async fn fingerprint(app: &TestApp) -> String {
           'sessions=' || coalesce((SELECT string_agg(id || ':' || coalesce(active_workspace_id::text, '-') || ':' || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM sessions), ''),
           'stream_tickets=' || (SELECT count(*) FROM stream_tickets),
           'events=' || (SELECT count(*) FROM events),
+          'pipelines=' || coalesce((SELECT string_agg(id || ':' || version, ',' ORDER BY id) FROM pipelines), ''),
+          'stages=' || coalesce((SELECT string_agg(id || ':' || version || ':' || coalesce(deleted_at::text, '-'), ',' ORDER BY id) FROM stages), ''),
+          'deals=' || coalesce((SELECT string_agg(id || ':' || version, ',' ORDER BY id) FROM deals), ''),
+          'deal_products=' || (SELECT count(*) FROM deal_products),
           'audit_log=' || (SELECT count(*) FROM audit_log))";
     app.db().await.query_one(SQL, &[]).await.unwrap().get(0)
 }
@@ -351,7 +405,50 @@ impl World {
                 let body: Value = res.json().await.unwrap();
                 Some(body["token"].as_str().unwrap().to_owned())
             }
+            Target::Pipeline | Target::Stage => {
+                let res = self.owner.browser.post("/api/v1/pipelines", &json!({"name": format!("Target {n}")})).await;
+                assert_eq!(res.status(), StatusCode::CREATED, "target pipeline for case {n}");
+                let body: Value = res.json().await.unwrap();
+                let id = if target == Target::Pipeline { &body["id"] } else { &body["stages"][0]["id"] };
+                Some(id.as_str().unwrap().to_owned())
+            }
+            Target::Deal | Target::DeletedDeal | Target::DealLine => {
+                let rep = self.people[2].user_id;
+                let res = self
+                    .owner
+                    .browser
+                    .post("/api/v1/deals", &json!({"title": format!("Target {n}"), "owner_id": rep}))
+                    .await;
+                assert_eq!(res.status(), StatusCode::CREATED, "target deal for case {n}");
+                let id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+                match target {
+                    Target::DeletedDeal => {
+                        let res = self.owner.browser.delete(&format!("/api/v1/deals/{id}")).await;
+                        assert_eq!(res.status(), StatusCode::NO_CONTENT, "delete target deal {n}");
+                        Some(id)
+                    }
+                    Target::DealLine => {
+                        let res = self
+                            .owner
+                            .browser
+                            .post(&format!("/api/v1/deals/{id}/products"), &json!({"name": "Seat", "unit_price": 100}))
+                            .await;
+                        assert_eq!(res.status(), StatusCode::CREATED, "target line {n}");
+                        let line =
+                            res.json::<Value>().await.unwrap()["line_items"][0]["id"].as_str().unwrap().to_owned();
+                        Some(format!("{id}/products/{line}"))
+                    }
+                    _ => Some(id),
+                }
+            }
         }
+    }
+
+    /// An open stage of the default pipeline.
+    async fn open_stage(&self) -> String {
+        let res = self.owner.browser.get("/api/v1/pipelines").await;
+        let body: Value = res.json().await.unwrap();
+        body["pipelines"][0]["stages"][1]["id"].as_str().unwrap().to_owned()
     }
 }
 
@@ -362,7 +459,9 @@ async fn create_token(owner: &SignedIn, name: &str, scopes: &[&str]) -> Value {
 }
 
 fn fill(path: &str, value: Option<&str>) -> String {
-    match (path.find('{'), path.find('}'), value) {
+    // The value replaces everything from the first placeholder to the
+    // last, so a target may fill two (`{id}/products/{line_id}`).
+    match (path.find('{'), path.rfind('}'), value) {
         (Some(a), Some(b), Some(v)) => format!("{}{}{}", &path[..a], v, &path[b + 1..]),
         (None, None, None) => path.to_owned(),
         _ => panic!("placeholder and target disagree for {path}"),
@@ -422,6 +521,7 @@ fn the_table_agrees_with_the_permission_matrix() {
 #[actix_web::test]
 async fn every_role_and_token_gets_what_the_matrix_says_and_refusals_change_nothing() {
     let w = World::new().await;
+    let stage_id = w.open_stage().await;
     let mut failures: Vec<String> = Vec::new();
     let mut cases = 0;
     let mut n = 0;
@@ -431,7 +531,7 @@ async fn every_role_and_token_gets_what_the_matrix_says_and_refusals_change_noth
             cases += 1;
             let value = w.make_target(case.target, caller, n).await;
             let path = fill(case.path, value.as_deref());
-            let fixture = Fixture { workspace_id: w.owner.workspace_id, n };
+            let fixture = Fixture { workspace_id: w.owner.workspace_id, stage_id: stage_id.clone(), n };
             let body = case.body.map(|b| b(&fixture));
             let ctx = format!("{caller}: {} {} (as {path})", case.method.to_uppercase(), case.path);
 

@@ -21,13 +21,37 @@ const ID_ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/v1/invitations/{id}"),
     ("post", "/api/v1/invitations/{token}/accept"),
     ("delete", "/api/v1/tokens/{id}"),
+    ("patch", "/api/v1/pipelines/{id}"),
+    ("get", "/api/v1/pipelines/{id}/board"),
+    ("post", "/api/v1/pipelines/{id}/stages"),
+    ("patch", "/api/v1/stages/{id}"),
+    ("delete", "/api/v1/stages/{id}"),
+    ("get", "/api/v1/deals/{id}"),
+    ("patch", "/api/v1/deals/{id}"),
+    ("delete", "/api/v1/deals/{id}"),
+    ("post", "/api/v1/deals/{id}/restore"),
+    ("put", "/api/v1/deals/{id}/stage"),
+    ("get", "/api/v1/deals/{id}/history"),
+    ("get", "/api/v1/deals/{id}/products"),
+    ("post", "/api/v1/deals/{id}/products"),
+    ("patch", "/api/v1/deals/{id}/products/{line_id}"),
+    ("delete", "/api/v1/deals/{id}/products/{line_id}"),
 ];
 
 /// List endpoints (collections, `GET` without an id).
-const LIST_ROUTES: &[&str] = &["/api/v1/members", "/api/v1/invitations", "/api/v1/tokens", "/api/v1/audit"];
+const LIST_ROUTES: &[&str] = &[
+    "/api/v1/members",
+    "/api/v1/invitations",
+    "/api/v1/tokens",
+    "/api/v1/audit",
+    "/api/v1/pipelines",
+    "/api/v1/deals",
+];
 
+/// Replaces everything from the first placeholder to the last with
+/// `value` (`{id}/products/{line_id}` takes `"<deal>/products/<line>"`).
 fn fill(template: &str, value: &str) -> String {
-    let (a, b) = (template.find('{').unwrap(), template.find('}').unwrap());
+    let (a, b) = (template.find('{').unwrap(), template.rfind('}').unwrap());
     format!("{}{}{}", &template[..a], value, &template[b + 1..])
 }
 
@@ -36,6 +60,13 @@ fn body_for(method: &str, template: &str) -> Option<Value> {
     match (method, template) {
         ("patch", "/api/v1/members/{user_id}") => Some(json!({"role": "viewer"})),
         ("post", "/api/v1/invitations/{token}/accept") => Some(json!({})),
+        ("patch", "/api/v1/pipelines/{id}") | ("patch", "/api/v1/stages/{id}") => Some(json!({"name": "Renamed"})),
+        ("post", "/api/v1/pipelines/{id}/stages") => Some(json!({"name": "New stage"})),
+        ("patch", "/api/v1/deals/{id}") => Some(json!({"title": "Renamed"})),
+        ("post", "/api/v1/deals/{id}/restore") => Some(json!({})),
+        ("put", "/api/v1/deals/{id}/stage") => Some(json!({"stage_id": Uuid::nil()})),
+        ("post", "/api/v1/deals/{id}/products") => Some(json!({"name": "Seat", "unit_price": 100})),
+        ("patch", "/api/v1/deals/{id}/products/{line_id}") => Some(json!({"quantity": 2})),
         _ => None,
     }
 }
@@ -71,6 +102,11 @@ struct Tenants {
     b_used_token: String,
     b_expired_token: String,
     b_token_id: String,
+    b_pipeline: String,
+    b_stage: String,
+    b_deal: String,
+    b_deleted_deal: String,
+    b_line: String,
 }
 
 async fn invite(by: &SignedIn, email: &str, role: &str) -> Value {
@@ -120,6 +156,27 @@ impl Tenants {
         let res = bob.browser.post("/api/v1/tokens", &json!({"name": "Beta bot", "scopes": ["deals:read"]})).await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let token: Value = res.json().await.unwrap();
+        let pipelines: Value = bob.browser.get("/api/v1/pipelines").await.json().await.unwrap();
+        let b_pipeline = s(&pipelines["pipelines"][0], "id");
+        let b_stage = s(&pipelines["pipelines"][0]["stages"][0], "id");
+        let deal = |title: &'static str| {
+            let bob = &bob;
+            async move {
+                let res = bob.browser.post("/api/v1/deals", &json!({"title": title})).await;
+                assert_eq!(res.status(), StatusCode::CREATED);
+                s(&res.json::<Value>().await.unwrap(), "id")
+            }
+        };
+        let b_deal = deal("Beta deal").await;
+        let b_deleted_deal = deal("Beta deleted deal").await;
+        let res = bob.browser.delete(&format!("/api/v1/deals/{b_deleted_deal}")).await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        let res = bob
+            .browser
+            .post(&format!("/api/v1/deals/{b_deal}/products"), &json!({"name": "Seat", "unit_price": 5}))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let b_line = s(&res.json::<Value>().await.unwrap()["line_items"][0], "id");
 
         Tenants {
             app,
@@ -133,6 +190,11 @@ impl Tenants {
             b_used_token: s(&used, "token"),
             b_expired_token: s(&expired, "token"),
             b_token_id: s(&token, "id"),
+            b_pipeline,
+            b_stage,
+            b_deal,
+            b_deleted_deal,
+            b_line,
         }
     }
 }
@@ -246,6 +308,39 @@ async fn foreign_ids_answer_like_missing_ones_and_change_nothing() {
         random: Uuid::now_v7().to_string(),
         body: None,
     });
+    // Pipelines, stages, deals and lines of B, from A's owner and viewer.
+    let ids = |template: &'static str, foreign: String, random: String| (template, foreign, random);
+    let rid = || Uuid::now_v7().to_string();
+    let targets = [
+        ids("/api/v1/pipelines/{id}", t.b_pipeline.clone(), rid()),
+        ids("/api/v1/pipelines/{id}/board", t.b_pipeline.clone(), rid()),
+        ids("/api/v1/pipelines/{id}/stages", t.b_pipeline.clone(), rid()),
+        ids("/api/v1/stages/{id}", t.b_stage.clone(), rid()),
+        ids("/api/v1/deals/{id}", t.b_deal.clone(), rid()),
+        ids("/api/v1/deals/{id}/restore", t.b_deleted_deal.clone(), rid()),
+        ids("/api/v1/deals/{id}/stage", t.b_deal.clone(), rid()),
+        ids("/api/v1/deals/{id}/history", t.b_deal.clone(), rid()),
+        ids("/api/v1/deals/{id}/products", t.b_deal.clone(), rid()),
+        ids(
+            "/api/v1/deals/{id}/products/{line_id}",
+            format!("{}/products/{}", t.b_deal, t.b_line),
+            format!("{}/products/{}", rid(), rid()),
+        ),
+    ];
+    for (template, foreign, random) in targets {
+        for (method, tpl) in ID_ROUTES.iter().filter(|(_, p)| *p == template) {
+            probes.push(Probe {
+                who: "owner of A",
+                client: &t.ann.browser,
+                method,
+                template: tpl,
+                what: "B's record",
+                foreign: foreign.clone(),
+                random: random.clone(),
+                body: body_for(method, tpl),
+            });
+        }
+    }
     // Accepting is by token, not by workspace: a live token of B is a
     // credential, not a foreign id. What must not tell B's records from
     // nothing: B's invitation *id* used as a token, and B's tokens that

@@ -87,3 +87,44 @@ pub struct WorkspaceStopped {
     pub workspace_id: Uuid,
     pub generation: u64,
 }
+
+/// Perform a write to deals or pipelines; the reply comes on `reply` once
+/// its batch has committed (or failed).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Write {
+    pub caller: crate::deals::Caller,
+    pub command: crate::deals::Command,
+    pub reply: tokio::sync::oneshot::Sender<Result<crate::deals::Written, crate::deals::DealError>>,
+}
+
+/// A pipeline's board from memory, with the seq it reflects.
+#[derive(Message)]
+#[rtype(result = "Option<crate::deals::Board>")]
+pub struct GetBoard {
+    pub pipeline_id: Uuid,
+    pub filter: crate::deals::DealFilter,
+    pub reader: crate::deals::Reader,
+}
+
+/// The workspace's pipelines with their stages, in order.
+#[derive(Message)]
+#[rtype(result = "Vec<crate::deals::Pipeline>")]
+pub struct ListPipelines;
+
+/// One deal, when the reader may see it.
+#[derive(Message)]
+#[rtype(result = "Option<crate::deals::DealView>")]
+pub struct GetDeal {
+    pub id: Uuid,
+    pub reader: crate::deals::Reader,
+}
+
+/// One page of deals matching a filter, and how many matched.
+#[derive(Message)]
+#[rtype(result = "(Vec<crate::deals::DealView>, usize)")]
+pub struct ListDeals {
+    pub filter: crate::deals::DealFilter,
+    pub reader: crate::deals::Reader,
+    pub page: crate::deals::DealPage,
+}

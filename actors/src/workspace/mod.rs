@@ -13,6 +13,7 @@
 
 pub mod messages;
 pub mod presence;
+mod writer;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
@@ -22,7 +23,9 @@ use actix::prelude::*;
 use deadpool_postgres::Pool;
 use uuid::Uuid;
 
+use crate::deals::DealState;
 use crate::event::{topic_matches, EventRecord};
+use crate::handle::Publisher;
 use crate::handle::RealtimeConfig;
 use crate::principal::Viewer;
 use crate::protocol::{close, encode, EncodedEvent, Encoding, Frame, ServerMessage};
@@ -62,6 +65,13 @@ pub struct WorkspaceActor {
     idle_since: Instant,
     presence: presence::Presence,
     presence_flush_scheduled: bool,
+    /// Pipelines and deals, as committed.
+    deals: DealState,
+    /// Writes waiting for the next batch.
+    writes: VecDeque<writer::Queued>,
+    /// A batch is being committed.
+    writing: bool,
+    publisher: Publisher,
 }
 
 impl WorkspaceActor {
@@ -71,6 +81,7 @@ impl WorkspaceActor {
         pool: Pool,
         cfg: Arc<RealtimeConfig>,
         registry: Recipient<WorkspaceStopped>,
+        publisher: Publisher,
     ) -> Self {
         Self {
             id,
@@ -88,6 +99,10 @@ impl WorkspaceActor {
             idle_since: Instant::now(),
             presence: presence::Presence::default(),
             presence_flush_scheduled: false,
+            deals: DealState::default(),
+            writes: VecDeque::new(),
+            writing: false,
+            publisher,
         }
     }
 
@@ -102,6 +117,7 @@ impl WorkspaceActor {
     /// Applies the next event in order: ring, then fan-out.
     fn apply(&mut self, record: EventRecord, ctx: &mut Context<Self>) {
         self.head = record.seq;
+        self.apply_to_state(&record);
         let event = EncodedEvent::new(record);
         self.ring.push_back(event.clone());
         self.trim_ring();
@@ -294,7 +310,37 @@ impl WorkspaceActor {
         self.ring.clear();
         self.pending.clear();
         self.reset_all("epoch_changed");
-        self.load_head(ctx);
+        self.load_state(true, ctx);
+    }
+
+    /// Keeps the hot state in step with events written elsewhere (another
+    /// node, or a plain transaction). Snapshots carry versions, so an event
+    /// of this actor's own batch, applied at its commit, changes nothing.
+    fn apply_to_state(&mut self, r: &EventRecord) {
+        let family = r.kind.split('.').next().unwrap_or("");
+        match family {
+            "deal" => {
+                if let Some(v) = r.data.get("deal").cloned() {
+                    match serde_json::from_value::<crate::deals::DealView>(v) {
+                        Ok(view) => self.deals.apply_deal(view.deal),
+                        Err(e) => {
+                            tracing::warn!(workspace = %self.id, seq = r.seq, error = %e, "unreadable deal event")
+                        }
+                    }
+                }
+            }
+            "pipeline" | "stage" => {
+                if let Some(v) = r.data.get("pipeline").cloned() {
+                    match serde_json::from_value(v) {
+                        Ok(p) => self.deals.apply_pipeline(p),
+                        Err(e) => {
+                            tracing::warn!(workspace = %self.id, seq = r.seq, error = %e, "unreadable pipeline event")
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Tells every session to reload and drops their subscriptions.
@@ -307,24 +353,47 @@ impl WorkspaceActor {
         }
     }
 
-    fn load_head(&mut self, ctx: &mut Context<Self>) {
+    /// Loads the stream position and the deal state from one snapshot of
+    /// the database; the actor handles nothing else meanwhile.
+    /// `reset_head`: take the snapshot's position even if it is behind
+    /// this actor's (a new epoch); otherwise the position only moves on.
+    fn load_state(&mut self, reset_head: bool, ctx: &mut Context<Self>) {
         let pool = self.pool.clone();
         let id = self.id;
         let fut = async move {
-            let client = pool.get().await.map_err(|e| e.to_string())?;
-            store::select_stream_head(&client, id).await.map_err(|e| e.to_string())
+            let mut client = pool.get().await.map_err(|e| e.to_string())?;
+            let tx = client
+                .build_transaction()
+                .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .await
+                .map_err(|e| e.to_string())?;
+            let head = store::select_stream_head(&tx, id).await.map_err(|e| e.to_string())?;
+            let (pipelines, deals) =
+                crate::deals::store::select_deal_state(&tx, id).await.map_err(|e| e.to_string())?;
+            tx.commit().await.map_err(|e| e.to_string())?;
+            Ok::<_, String>((head, pipelines, deals))
         };
-        ctx.wait(fut.into_actor(self).map(|res, act, ctx| match res {
-            Ok((epoch, seq)) => {
+        let started = Instant::now();
+        ctx.wait(fut.into_actor(self).map(move |res, act, ctx| match res {
+            Ok(((epoch, seq), pipelines, deals)) => {
                 act.epoch = epoch;
-                act.head = seq;
+                act.head = if reset_head { seq } else { act.head.max(seq) };
+                act.deals = DealState::from_parts(pipelines, deals);
+                tracing::debug!(workspace = %act.id, deals = act.deals.deal_count(), elapsed = ?started.elapsed(), "workspace state loaded");
                 act.drain_pending(ctx);
             }
             Err(e) => {
-                tracing::error!(workspace = %act.id, error = %e, "cannot load the stream position; stopping");
+                tracing::error!(workspace = %act.id, error = %e, "cannot load the workspace state; stopping");
                 ctx.stop();
             }
         }));
+    }
+
+    /// Reloads the deal state after a write conflicted with another writer.
+    pub(crate) fn reload_deals(&mut self, ctx: &mut Context<Self>) {
+        self.load_state(false, ctx);
     }
 
     /// Closes connections whose credential no longer holds: a safety net
@@ -626,11 +695,11 @@ impl Actor for WorkspaceActor {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(self.cfg.workspace_mailbox);
-        self.load_head(ctx);
+        self.load_state(true, ctx);
         ctx.run_interval(self.cfg.recheck_interval, |act, ctx| act.recheck(ctx));
         let idle = self.cfg.idle_timeout;
         ctx.run_interval(idle.min(Duration::from_secs(30)).max(Duration::from_millis(50)), move |act, ctx| {
-            if act.conns.is_empty() && act.idle_since.elapsed() >= idle {
+            if act.conns.is_empty() && !act.writing && act.writes.is_empty() && act.idle_since.elapsed() >= idle {
                 tracing::debug!(workspace = %act.id, "workspace actor idle; stopping");
                 ctx.stop();
             }
@@ -728,6 +797,49 @@ impl Handler<CloseAll> for WorkspaceActor {
                 conn.session.do_send(Deliver(Frame::Close(msg.code, msg.reason.clone())));
             }
         }
+    }
+}
+
+impl Handler<Write> for WorkspaceActor {
+    type Result = ();
+    fn handle(&mut self, msg: Write, ctx: &mut Self::Context) {
+        self.enqueue(msg, ctx);
+    }
+}
+
+impl Handler<GetBoard> for WorkspaceActor {
+    type Result = Option<crate::deals::Board>;
+    fn handle(&mut self, msg: GetBoard, _: &mut Self::Context) -> Self::Result {
+        self.idle_since = Instant::now();
+        let mut board = self.deals.board(msg.pipeline_id, &msg.filter, &msg.reader, chrono::Utc::now())?;
+        board.seq = self.head;
+        board.epoch = self.epoch;
+        Some(board)
+    }
+}
+
+impl Handler<ListPipelines> for WorkspaceActor {
+    type Result = Vec<crate::deals::Pipeline>;
+    fn handle(&mut self, _: ListPipelines, _: &mut Self::Context) -> Self::Result {
+        self.idle_since = Instant::now();
+        self.deals.pipelines_in_order()
+    }
+}
+
+impl Handler<GetDeal> for WorkspaceActor {
+    type Result = Option<crate::deals::DealView>;
+    fn handle(&mut self, msg: GetDeal, _: &mut Self::Context) -> Self::Result {
+        self.idle_since = Instant::now();
+        let d = self.deals.deal(msg.id).filter(|d| msg.reader.sees(d))?;
+        Some(self.deals.view(d, chrono::Utc::now()))
+    }
+}
+
+impl Handler<ListDeals> for WorkspaceActor {
+    type Result = MessageResult<ListDeals>;
+    fn handle(&mut self, m: ListDeals, _: &mut Self::Context) -> Self::Result {
+        self.idle_since = Instant::now();
+        MessageResult(self.deals.list(&m.filter, &m.reader, m.page, chrono::Utc::now()))
     }
 }
 

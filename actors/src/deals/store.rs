@@ -1,0 +1,457 @@
+//! SQL for the deal state: loading it into a workspace actor, and writing
+//! one batch of planned changes in the batch's transaction.
+//!
+//! A batch writes final snapshots: every deal and pipeline the batch
+//! changed, once, with a check that the row still has the version the
+//! actor planned against. A row changed by someone else (another node
+//! hosting the same workspace) fails the check and the batch rolls back.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use deadpool_postgres::GenericClient;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::command::{AuditRow, HistoryRow};
+use super::model::*;
+use crate::event::{EventRecord, NewEvent};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteFailure {
+    #[error(transparent)]
+    Db(#[from] tokio_postgres::Error),
+    #[error("no database connection: {0}")]
+    Pool(String),
+    /// A row was changed by another writer since it was loaded.
+    #[error("{0} changed under the actor (another node wrote it)")]
+    Stale(&'static str),
+    #[error("the amount of deal {0} does not match its products")]
+    AmountMismatch(Uuid),
+}
+
+/// Everything the workspace's deal state is made of, read in one snapshot.
+pub async fn select_deal_state(
+    c: &impl GenericClient,
+    ws: Uuid,
+) -> Result<(Vec<Pipeline>, Vec<Deal>), tokio_postgres::Error> {
+    let mut stages: HashMap<Uuid, Vec<Stage>> = HashMap::new();
+    for r in c
+        .query(
+            "SELECT id, pipeline_id, name, position, probability, color, kind, sla_days, auto_nurture, version
+             FROM stages WHERE workspace_id = $1 AND deleted_at IS NULL ORDER BY position, id",
+            &[&ws],
+        )
+        .await?
+    {
+        let kind: String = r.get(6);
+        let s = Stage {
+            id: r.get(0),
+            pipeline_id: r.get(1),
+            name: r.get(2),
+            position: r.get(3),
+            probability: r.get(4),
+            color: r.get(5),
+            kind: StageKind::parse(&kind).unwrap_or(StageKind::Open),
+            sla_days: r.get(7),
+            auto_nurture: r.get(8),
+            version: r.get(9),
+        };
+        stages.entry(s.pipeline_id).or_default().push(s);
+    }
+    let pipelines = c
+        .query(
+            "SELECT id, name, position, archived, version, created_at, updated_at FROM pipelines WHERE workspace_id = $1",
+            &[&ws],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            let id: Uuid = r.get(0);
+            Pipeline {
+                id,
+                name: r.get(1),
+                position: r.get(2),
+                archived: r.get(3),
+                stages: stages.remove(&id).unwrap_or_default(),
+                version: r.get(4),
+                created_at: r.get(5),
+                updated_at: r.get(6),
+            }
+        })
+        .collect();
+    let mut lines: HashMap<Uuid, Vec<LineItem>> = HashMap::new();
+    for r in c
+        .query(
+            "SELECT deal_id, id, name, unit_price, quantity, discount_bp, position, created_at
+             FROM deal_products WHERE workspace_id = $1 ORDER BY deal_id, position",
+            &[&ws],
+        )
+        .await?
+    {
+        let (unit_price, quantity, discount_bp) = (r.get(3), r.get(4), r.get(5));
+        lines.entry(r.get(0)).or_default().push(LineItem {
+            id: r.get(1),
+            name: r.get(2),
+            unit_price,
+            quantity,
+            discount_bp,
+            total: line_total(unit_price, quantity, discount_bp),
+            position: r.get(6),
+            created_at: r.get(7),
+        });
+    }
+    let deals = c
+        .query(
+            "SELECT d.id, d.pipeline_id, d.stage_id, d.title, d.amount, d.currency::text, d.probability,
+                    d.expected_close_date, d.next_action, d.next_action_date, d.owner_id, d.contact_id,
+                    NULLIF(trim(concat_ws(' ', ct.first_name, ct.last_name)), ''), ct.email,
+                    d.company_id, co.name, d.tags, d.shared_with, d.custom_fields, d.lost_reason, d.won_at,
+                    d.lost_at, d.rank, d.stage_entered_at, d.last_activity_at, d.created_by, d.created_at,
+                    d.updated_at, d.deleted_at, d.version
+             FROM deals d
+             LEFT JOIN contacts ct ON ct.id = d.contact_id
+             LEFT JOIN companies co ON co.id = d.company_id
+             WHERE d.workspace_id = $1",
+            &[&ws],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            let id: Uuid = r.get(0);
+            let contact_name: Option<String> = r.get(12);
+            Deal {
+                id,
+                pipeline_id: r.get(1),
+                stage_id: r.get(2),
+                title: r.get(3),
+                amount: r.get(4),
+                currency: r.get(5),
+                probability_override: r.get(6),
+                expected_close_date: r.get(7),
+                next_action: r.get(8),
+                next_action_date: r.get(9),
+                owner_id: r.get(10),
+                contact_id: r.get(11),
+                contact_name: contact_name.or_else(|| r.get(13)),
+                company_id: r.get(14),
+                company_name: r.get(15),
+                tags: r.get(16),
+                shared_with: r.get(17),
+                custom_fields: r.get(18),
+                lost_reason: r.get(19),
+                won_at: r.get(20),
+                lost_at: r.get(21),
+                rank: r.get(22),
+                stage_entered_at: r.get(23),
+                last_activity_at: r.get(24),
+                line_items: lines.remove(&id).unwrap_or_default(),
+                created_by: r.get(25),
+                created_at: r.get(26),
+                updated_at: r.get(27),
+                deleted_at: r.get(28),
+                version: r.get(29),
+            }
+        })
+        .collect();
+    Ok((pipelines, deals))
+}
+
+/// What one batch writes.
+pub struct BatchWrite<'a> {
+    pub workspace_id: Uuid,
+    /// Deals with the version they had before the batch (`None`: new).
+    pub deals: Vec<(&'a Deal, Option<i64>)>,
+    /// Deals whose line items changed.
+    pub lines: Vec<&'a Deal>,
+    pub pipelines: Vec<(&'a Pipeline, Option<i64>)>,
+    pub deleted_stages: &'a [Uuid],
+    pub history: &'a [HistoryRow],
+    pub audits: &'a [AuditRow],
+    pub events: Vec<NewEvent>,
+    pub now: DateTime<Utc>,
+}
+
+fn deal_json(d: &Deal, prev: Option<i64>) -> Value {
+    json!({
+        "id": d.id, "pipeline_id": d.pipeline_id, "stage_id": d.stage_id, "title": d.title,
+        "amount": d.amount, "currency": d.currency, "probability": d.probability_override,
+        "expected_close_date": d.expected_close_date, "next_action": d.next_action,
+        "next_action_date": d.next_action_date, "owner_id": d.owner_id, "contact_id": d.contact_id,
+        "company_id": d.company_id, "tags": d.tags, "shared_with": d.shared_with,
+        "custom_fields": d.custom_fields, "lost_reason": d.lost_reason, "won_at": d.won_at,
+        "lost_at": d.lost_at, "rank": d.rank, "stage_entered_at": d.stage_entered_at,
+        "last_activity_at": d.last_activity_at, "created_by": d.created_by, "created_at": d.created_at,
+        "updated_at": d.updated_at, "deleted_at": d.deleted_at, "version": d.version, "prev_version": prev,
+    })
+}
+
+const DEAL_RECORD: &str = "x(id uuid, pipeline_id uuid, stage_id uuid, title text, amount bigint, currency text,
+    probability smallint, expected_close_date date, next_action text, next_action_date date, owner_id uuid,
+    contact_id uuid, company_id uuid, tags text[], shared_with uuid[], custom_fields jsonb, lost_reason text,
+    won_at timestamptz, lost_at timestamptz, rank text, stage_entered_at timestamptz, last_activity_at timestamptz,
+    created_by uuid, created_at timestamptz, updated_at timestamptz, deleted_at timestamptz, version bigint,
+    prev_version bigint)";
+
+/// Writes a batch inside the caller's transaction and returns its events
+/// with their seqs. Any error means the transaction must roll back.
+pub async fn write_batch(c: &impl GenericClient, b: BatchWrite<'_>) -> Result<Vec<EventRecord>, WriteFailure> {
+    let ws = b.workspace_id;
+    // The seq range first: its row lock orders this batch against every
+    // other writer of the workspace's stream.
+    let n = b.events.len() as i64;
+    let head = c
+        .query_one(
+            "INSERT INTO workspace_streams (workspace_id, last_seq) VALUES ($1, $2)
+             ON CONFLICT (workspace_id) DO UPDATE SET last_seq = workspace_streams.last_seq + $2
+             RETURNING epoch, last_seq",
+            &[&ws, &n],
+        )
+        .await?;
+    let (epoch, last): (i64, i64) = (head.get(0), head.get(1));
+
+    for (p, prev) in &b.pipelines {
+        write_pipeline(c, ws, p, *prev).await?;
+    }
+    if !b.deleted_stages.is_empty() {
+        let stmt = c
+            .prepare_cached(
+                "UPDATE stages SET deleted_at = $3, version = version + 1 WHERE workspace_id = $1 AND id = ANY($2)",
+            )
+            .await?;
+        c.execute(&stmt, &[&ws, &b.deleted_stages, &b.now]).await?;
+    }
+
+    let (new, changed): (Vec<_>, Vec<_>) = b.deals.iter().partition(|(_, prev)| prev.is_none());
+    if !new.is_empty() {
+        let rows = Value::Array(new.iter().map(|(d, p)| deal_json(d, *p)).collect());
+        let stmt = c
+            .prepare_cached(&format!(
+                "INSERT INTO deals (id, workspace_id, pipeline_id, stage_id, title, amount, currency, probability,
+                    expected_close_date, next_action, next_action_date, owner_id, contact_id, company_id, tags,
+                    shared_with, custom_fields, lost_reason, won_at, lost_at, rank, stage_entered_at,
+                    last_activity_at, created_by, created_at, updated_at, deleted_at, version)
+                 SELECT id, $1, pipeline_id, stage_id, title, amount, currency, probability, expected_close_date,
+                    next_action, next_action_date, owner_id, contact_id, company_id, tags, shared_with,
+                    custom_fields, lost_reason, won_at, lost_at, rank, stage_entered_at, last_activity_at,
+                    created_by, created_at, updated_at, deleted_at, version
+                 FROM jsonb_to_recordset($2) AS {DEAL_RECORD}"
+            ))
+            .await?;
+        c.execute(&stmt, &[&ws, &rows]).await?;
+    }
+    if !changed.is_empty() {
+        let rows = Value::Array(changed.iter().map(|(d, p)| deal_json(d, *p)).collect());
+        let stmt = c
+            .prepare_cached(&format!(
+                "UPDATE deals d SET pipeline_id = x.pipeline_id, stage_id = x.stage_id, title = x.title,
+                    amount = x.amount, currency = x.currency, probability = x.probability,
+                    expected_close_date = x.expected_close_date, next_action = x.next_action,
+                    next_action_date = x.next_action_date, owner_id = x.owner_id, contact_id = x.contact_id,
+                    company_id = x.company_id, tags = x.tags, shared_with = x.shared_with,
+                    custom_fields = x.custom_fields, lost_reason = x.lost_reason, won_at = x.won_at,
+                    lost_at = x.lost_at, rank = x.rank, stage_entered_at = x.stage_entered_at,
+                    updated_at = x.updated_at, deleted_at = x.deleted_at, version = x.version
+                 FROM jsonb_to_recordset($2) AS {DEAL_RECORD}
+                 WHERE d.workspace_id = $1 AND d.id = x.id AND d.version = x.prev_version"
+            ))
+            .await?;
+        let n = c.execute(&stmt, &[&ws, &rows]).await?;
+        if n != changed.len() as u64 {
+            return Err(WriteFailure::Stale("a deal"));
+        }
+    }
+    if !b.lines.is_empty() {
+        write_lines(c, ws, &b.lines).await?;
+    }
+    if !b.history.is_empty() {
+        let deal: Vec<Uuid> = b.history.iter().map(|h| h.deal_id).collect();
+        let from: Vec<Option<Uuid>> = b.history.iter().map(|h| h.from).collect();
+        let to: Vec<Uuid> = b.history.iter().map(|h| h.to).collect();
+        let user: Vec<Option<Uuid>> = b.history.iter().map(|h| user_of(&h.actor)).collect();
+        let token: Vec<Option<Uuid>> = b.history.iter().map(|h| token_of(&h.actor)).collect();
+        let at: Vec<DateTime<Utc>> = b.history.iter().map(|h| h.at).collect();
+        let stmt = c
+            .prepare_cached(
+                "INSERT INTO deal_stage_history (workspace_id, deal_id, from_stage_id, to_stage_id, actor_user_id,
+                    actor_token_id, at)
+                 SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::timestamptz[])",
+            )
+            .await?;
+        c.execute(&stmt, &[&ws, &deal, &from, &to, &user, &token, &at]).await?;
+    }
+    if !b.audits.is_empty() {
+        write_audits(c, ws, b.audits).await?;
+    }
+    insert_events(c, ws, epoch, last - n, b.events).await
+}
+
+fn user_of(a: &crate::event::ActorRef) -> Option<Uuid> {
+    (a.kind == crate::event::ActorKind::User).then_some(a.id)
+}
+
+fn token_of(a: &crate::event::ActorRef) -> Option<Uuid> {
+    (a.kind == crate::event::ActorKind::Token).then_some(a.id)
+}
+
+async fn write_pipeline(c: &impl GenericClient, ws: Uuid, p: &Pipeline, prev: Option<i64>) -> Result<(), WriteFailure> {
+    match prev {
+        None => {
+            c.execute(
+                "INSERT INTO pipelines (id, workspace_id, name, position, archived, version, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[&p.id, &ws, &p.name, &p.position, &p.archived, &p.version, &p.created_at, &p.updated_at],
+            )
+            .await?;
+        }
+        Some(prev) => {
+            let n = c
+                .execute(
+                    "UPDATE pipelines SET name = $3, position = $4, archived = $5, version = $6, updated_at = $7
+                     WHERE workspace_id = $1 AND id = $2 AND version = $8",
+                    &[&ws, &p.id, &p.name, &p.position, &p.archived, &p.version, &p.updated_at, &prev],
+                )
+                .await?;
+            if n != 1 {
+                return Err(WriteFailure::Stale("a pipeline"));
+            }
+        }
+    }
+    for s in &p.stages {
+        c.execute(
+            "INSERT INTO stages (id, workspace_id, pipeline_id, name, position, probability, color, kind, sla_days,
+                auto_nurture, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, position = EXCLUDED.position,
+                probability = EXCLUDED.probability, color = EXCLUDED.color, kind = EXCLUDED.kind,
+                sla_days = EXCLUDED.sla_days, auto_nurture = EXCLUDED.auto_nurture, version = EXCLUDED.version
+             WHERE stages.workspace_id = EXCLUDED.workspace_id",
+            &[
+                &s.id,
+                &ws,
+                &p.id,
+                &s.name,
+                &s.position,
+                &s.probability,
+                &s.color,
+                &s.kind.as_str(),
+                &s.sla_days,
+                &s.auto_nurture,
+                &s.version,
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Replaces the line items of `deals` and checks, in SQL, that each
+/// deal's amount is the sum of its lines.
+async fn write_lines(c: &impl GenericClient, ws: Uuid, deals: &[&Deal]) -> Result<(), WriteFailure> {
+    let ids: Vec<Uuid> = deals.iter().map(|d| d.id).collect();
+    c.execute("DELETE FROM deal_products WHERE workspace_id = $1 AND deal_id = ANY($2)", &[&ws, &ids]).await?;
+    let rows: Vec<Value> = deals
+        .iter()
+        .flat_map(|d| {
+            d.line_items.iter().map(|l| {
+                json!({ "id": l.id, "deal_id": d.id, "name": l.name, "unit_price": l.unit_price,
+                        "quantity": l.quantity, "discount_bp": l.discount_bp, "position": l.position,
+                        "created_at": l.created_at })
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        c.execute(
+            "INSERT INTO deal_products (id, workspace_id, deal_id, name, unit_price, quantity, discount_bp, position,
+                created_at)
+             SELECT id, $1, deal_id, name, unit_price, quantity, discount_bp, position, created_at
+             FROM jsonb_to_recordset($2) AS x(id uuid, deal_id uuid, name text, unit_price bigint, quantity integer,
+                discount_bp integer, position integer, created_at timestamptz)",
+            &[&ws, &Value::Array(rows)],
+        )
+        .await?;
+    }
+    // The amount rule, recomputed by the database in this transaction.
+    let wrong = c
+        .query_opt(
+            "SELECT d.id FROM deals d
+             WHERE d.workspace_id = $1 AND d.id = ANY($2)
+               AND d.amount <> (SELECT coalesce(sum(round(p.unit_price::numeric * p.quantity
+                                                          * (10000 - p.discount_bp) / 10000)), 0)
+                                FROM deal_products p WHERE p.deal_id = d.id)
+             LIMIT 1",
+            &[&ws, &ids],
+        )
+        .await?;
+    match wrong {
+        Some(r) => Err(WriteFailure::AmountMismatch(r.get(0))),
+        None => Ok(()),
+    }
+}
+
+async fn write_audits(c: &impl GenericClient, ws: Uuid, audits: &[AuditRow]) -> Result<(), tokio_postgres::Error> {
+    let user: Vec<Option<Uuid>> = audits.iter().map(|a| user_of(&a.actor)).collect();
+    let token: Vec<Option<Uuid>> = audits.iter().map(|a| token_of(&a.actor)).collect();
+    let action: Vec<&str> = audits.iter().map(|a| a.action).collect();
+    let ttype: Vec<&str> = audits.iter().map(|a| a.target_type).collect();
+    let tid: Vec<String> = audits.iter().map(|a| a.target_id.to_string()).collect();
+    let ip: Vec<Option<&str>> = audits.iter().map(|a| a.origin.ip.as_deref()).collect();
+    let ua: Vec<Option<&str>> = audits.iter().map(|a| a.origin.user_agent.as_deref()).collect();
+    let rid: Vec<Option<&str>> = audits.iter().map(|a| a.origin.request_id.as_deref()).collect();
+    let details: Vec<&Value> = audits.iter().map(|a| &a.details).collect();
+    let stmt = c
+        .prepare_cached(
+            "INSERT INTO audit_log (workspace_id, actor_user_id, actor_token_id, action, target_type, target_id, ip,
+                user_agent, request_id, details)
+             SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
+                $8::text[], $9::text[], $10::jsonb[])",
+        )
+        .await?;
+    c.execute(&stmt, &[&ws, &user, &token, &action, &ttype, &tid, &ip, &ua, &rid, &details]).await?;
+    Ok(())
+}
+
+async fn insert_events(
+    c: &impl GenericClient,
+    ws: Uuid,
+    epoch: i64,
+    first_minus_one: i64,
+    events: Vec<NewEvent>,
+) -> Result<Vec<EventRecord>, WriteFailure> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let seq: Vec<i64> = (1..=events.len() as i64).map(|i| first_minus_one + i).collect();
+    let kind: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    let topic: Vec<&str> = events.iter().map(|e| e.topic.as_str()).collect();
+    let atype: Vec<Option<&str>> = events.iter().map(|e| e.actor.map(|a| a.kind.as_str())).collect();
+    let aid: Vec<Option<Uuid>> = events.iter().map(|e| e.actor.map(|a| a.id)).collect();
+    let vis: Vec<Value> = events.iter().map(|e| serde_json::to_value(&e.visibility).unwrap_or(Value::Null)).collect();
+    let data: Vec<&Value> = events.iter().map(|e| &e.data).collect();
+    let stmt = c
+        .prepare_cached(
+            "INSERT INTO events (workspace_id, seq, epoch, type, topic, actor_type, actor_id, visibility, data)
+             SELECT $1, s, $2, t, tp, aty, ai, v, d
+             FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::jsonb[], $9::jsonb[])
+                  AS u(s, t, tp, aty, ai, v, d)
+             RETURNING at",
+        )
+        .await?;
+    let rows = c.query(&stmt, &[&ws, &epoch, &seq, &kind, &topic, &atype, &aid, &vis, &data]).await?;
+    let at: DateTime<Utc> = rows.first().map(|r| r.get(0)).unwrap_or_else(Utc::now);
+    Ok(events
+        .into_iter()
+        .zip(seq)
+        .map(|(e, seq)| EventRecord {
+            workspace_id: ws,
+            seq,
+            epoch,
+            kind: e.kind,
+            topic: e.topic,
+            actor: e.actor,
+            visibility: e.visibility,
+            data: e.data,
+            at,
+        })
+        .collect())
+}

@@ -1,0 +1,118 @@
+//! Deals and pipelines on the HTTP side: who the caller is for the
+//! workspace actor, what they may read, links to contacts and companies
+//! resolved to names, and the actor's errors as problems. The state and
+//! its rules live in `pulse_actors::deals`; writes go through
+//! `Realtime::write`.
+
+use deadpool_postgres::GenericClient;
+use pulse_actors::deals::{Caller, DealError, Origin as DealOrigin, Reader};
+use uuid::Uuid;
+
+use crate::auth::permissions::{role_allows, Action, Entity};
+use crate::auth::{Member, Role};
+use crate::db::audit::Origin;
+use crate::error::ApiError;
+use crate::realtime::actor_ref;
+
+/// The caller as the workspace actor sees it.
+pub fn caller<P>(m: &Member<P>, from: &Origin) -> Caller {
+    let edit_any = match m.role {
+        Some(role) => role_allows(role, Action::EditAny(Entity::Deals)),
+        // A token with deals:write acts for the whole integration.
+        None => true,
+    };
+    Caller {
+        actor: actor_ref(m.actor),
+        user_id: m.actor.user_id(),
+        edit_any,
+        origin: DealOrigin {
+            ip: from.ip.clone(),
+            user_agent: from.user_agent.clone(),
+            request_id: from.request_id.clone(),
+        },
+    }
+}
+
+/// What the caller may read: reps their own and shared deals, everyone
+/// else (viewers and tokens included) every deal.
+pub fn reader<P>(m: &Member<P>) -> Reader {
+    Reader { user_id: m.actor.user_id(), sees_all: m.role != Some(Role::Rep) }
+}
+
+impl From<DealError> for ApiError {
+    fn from(e: DealError) -> Self {
+        match e {
+            DealError::NotFound(what) => ApiError::NotFound(what),
+            DealError::Forbidden(detail) => ApiError::Forbidden(detail),
+            DealError::Invalid { field, detail } => ApiError::FieldConflict { field, detail },
+            DealError::Conflict { code, detail } => ApiError::Conflict { code, detail },
+            DealError::VersionMismatch { current } => ApiError::VersionMismatch { current },
+            DealError::Unavailable(_) => ApiError::Unavailable,
+        }
+    }
+}
+
+impl From<pulse_actors::handle::RealtimeError> for ApiError {
+    fn from(_: pulse_actors::handle::RealtimeError) -> Self {
+        ApiError::Unavailable
+    }
+}
+
+/// A contact of the workspace and its display name; 422 naming `field`
+/// when there is none (another workspace's contact included).
+pub async fn contact_link(
+    c: &impl GenericClient,
+    ws: Uuid,
+    id: Uuid,
+    field: &'static str,
+) -> Result<(Uuid, String), ApiError> {
+    let row = c
+        .query_opt(
+            "SELECT coalesce(NULLIF(trim(concat_ws(' ', first_name, last_name)), ''), email, '')
+             FROM contacts WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL",
+            &[&ws, &id],
+        )
+        .await?;
+    row.map(|r| (id, r.get(0))).ok_or_else(|| ApiError::FieldConflict { field, detail: "no such contact".into() })
+}
+
+/// A company of the workspace and its name.
+pub async fn company_link(
+    c: &impl GenericClient,
+    ws: Uuid,
+    id: Uuid,
+    field: &'static str,
+) -> Result<(Uuid, String), ApiError> {
+    let row = c
+        .query_opt("SELECT name FROM companies WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL", &[&ws, &id])
+        .await?;
+    row.map(|r| (id, r.get(0))).ok_or_else(|| ApiError::FieldConflict { field, detail: "no such company".into() })
+}
+
+/// Fails with 422 naming `field` unless every id is an active member of
+/// the workspace.
+pub async fn check_members(
+    c: &impl GenericClient,
+    ws: Uuid,
+    ids: &[Uuid],
+    field: &'static str,
+) -> Result<(), ApiError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let found: i64 = c
+        .query_one(
+            "SELECT count(DISTINCT user_id) FROM memberships
+             WHERE workspace_id = $1 AND user_id = ANY($2) AND status = 'active'",
+            &[&ws, &ids],
+        )
+        .await?
+        .get(0);
+    let mut distinct = ids.to_vec();
+    distinct.sort();
+    distinct.dedup();
+    if found != distinct.len() as i64 {
+        return Err(ApiError::FieldConflict { field, detail: "must name active members of this workspace".into() });
+    }
+    Ok(())
+}
