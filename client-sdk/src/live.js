@@ -350,7 +350,8 @@ export class LiveConnection {
   /** @private */
   async connect() {
     if (this.stopped) return;
-    this.setState(this.attempt === 0 ? { state: 'connecting' } : { state: 'reconnecting', attempt: this.attempt });
+    // A reconnect announced `reconnecting` when it was scheduled.
+    if (this.attempt === 0) this.setState({ state: 'connecting' });
     if (!this.WebSocket) {
       this.fail(new PulseError({ status: 0, code: 'no_websocket', detail: 'no WebSocket implementation: pass options.WebSocket (e.g. the ws package)' }));
       return;

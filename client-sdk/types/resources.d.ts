@@ -53,13 +53,15 @@
  * @property {string} email
  * @property {Role} role
  * @property {'active'|'suspended'} status
- * @property {string} [joined_at]
+ * @property {string} joined_at
  */
 /**
  * @typedef {object} Invitation
  * @property {string} id
  * @property {string} email
  * @property {Role} role
+ * @property {string|null} [invited_by]
+ * @property {string} [created_at]
  * @property {string} expires_at
  */
 /**
@@ -362,12 +364,14 @@ export type Member = {
     email: string;
     role: Role;
     status: "active" | "suspended";
-    joined_at?: string | undefined;
+    joined_at: string;
 };
 export type Invitation = {
     id: string;
     email: string;
     role: Role;
+    invited_by?: string | null | undefined;
+    created_at?: string | undefined;
     expires_at: string;
 };
 export type CreatedInvitation = Invitation & {
