@@ -45,11 +45,16 @@ import { PulseError, errorFromResponse } from './errors.js';
  * @property {boolean} [cookieJar] Keep the session cookie in memory and send it back (Node; browsers
  *   do this themselves). Defaults to true when there is no `document` and no token.
  * @property {string} [csrfToken] Initial CSRF token; later ones are picked up from login/signup/me answers.
+ * @property {boolean} [autoCsrf] With a session cookie: fetch the CSRF token from `GET /api/v1/me` before
+ *   the first unsafe request when it is not known yet (e.g. after a page reload), and once more after a
+ *   403 `csrf_failed`. Default true.
  * @property {RetryOptions} [retry]
  * @property {Record<string, string>} [headers] Headers sent with every request.
  */
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Unsafe requests that need no CSRF token: they start a session. */
+const CSRF_EXEMPT = /^\/api\/v1\/auth\/(signup|login)$/;
 
 /** @param {number} ms @param {AbortSignal} [signal] */
 function sleep(ms, signal) {
@@ -102,6 +107,8 @@ export class Transport {
     this.cookies = new Map();
     /** @type {string|null} */
     this.csrfToken = options.csrfToken ?? null;
+    /** @type {boolean} */
+    this.autoCsrf = options.autoCsrf ?? true;
     /** @type {Required<RetryOptions>} */
     this.retry = { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 60_000, jitterMs: 250, ...options.retry };
     /** @type {Record<string, string>} */
@@ -133,6 +140,18 @@ export class Transport {
         attrs.some((a) => /^\s*expires\s*=/i.test(a) && Date.parse(a.split('=').slice(1).join('=')) < Date.now());
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
+    }
+  }
+
+  /**
+   * Reads the session's CSRF token from `GET /api/v1/me` (no-op without a session).
+   * @returns {Promise<void>}
+   */
+  async refreshCsrf() {
+    try {
+      await this.request('GET', '/api/v1/me');
+    } catch {
+      // No session (or no network): the request itself will say so.
     }
   }
 
@@ -177,6 +196,9 @@ export class Transport {
       idempotencyKey = options.idempotencyKey || newIdempotencyKey();
     }
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const csrfApplies = UNSAFE.has(method) && !this.token && this.autoCsrf && !CSRF_EXEMPT.test(path);
+    if (csrfApplies && !this.csrfToken) await this.refreshCsrf();
+    let csrfRefreshed = false;
 
     for (let attempt = 1; ; attempt++) {
       /** @type {Record<string, string>} */
@@ -221,6 +243,13 @@ export class Transport {
 
       if (!res.ok) {
         const err = errorFromResponse(res, data, method, path);
+        if (err.code === 'csrf_failed' && csrfApplies && !csrfRefreshed) {
+          csrfRefreshed = true;
+          const before = this.csrfToken;
+          await this.refreshCsrf();
+          if (this.csrfToken && this.csrfToken !== before) continue;
+          throw err;
+        }
         const retryable = res.status === 429 || res.status === 503 ||
           (res.status === 409 && err.code === 'idempotency_in_progress');
         const delay = retryable && attempt < this.retry.maxAttempts ? this.retryDelay(attempt, err.retryAfter) : null;

@@ -199,7 +199,7 @@ export class LiveConnection {
 
     /** @private @type {any} */
     this.socket = null;
-    /** @private @type {{ kind: 'subscribe'|'unsubscribe', topic: string }[]} */
+    /** Requests awaiting their answer, in order. @private @type {{ kind: 'subscribe'|'unsubscribe', topic: string, since?: boolean }[]} */
     this.pending = [];
     /** @private */
     this.attempt = 0;
@@ -449,7 +449,7 @@ export class LiveConnection {
       if (t.epoch != null) msg.epoch = t.epoch;
     }
     t.server = 'pending';
-    this.pending.push({ kind: 'subscribe', topic: t.name });
+    this.pending.push({ kind: 'subscribe', topic: t.name, since: msg.since != null });
     this.send(msg);
   }
 
@@ -653,7 +653,9 @@ export class LiveConnection {
   async onReset(msg) {
     /** @type {TopicState[]} */
     let covered;
-    if (this.pending[0]?.kind === 'subscribe') {
+    // A reset answers a pending subscribe with `since`; any other reset is
+    // workspace-wide.
+    if (this.pending[0]?.kind === 'subscribe' && this.pending[0].since) {
       const head = /** @type {{ topic: string }} */ (this.pending.shift());
       const t = this.topics.get(head.topic);
       covered = t ? [t] : [];

@@ -25,13 +25,21 @@ test('sign-up keeps the session cookie and CSRF token; login, me, logout', async
   // Without the CSRF token, the same session is refused with a typed error.
   const saved = client.transport.csrfToken;
   client.transport.csrfToken = null;
+  client.transport.autoCsrf = false;
   await assert.rejects(client.workspace.update({ name: 'nope' }), (e) => {
     assert.ok(e instanceof PulseError);
     assert.equal(e.status, 403);
     assert.equal(e.code, 'csrf_failed');
     return true;
   });
-  client.transport.csrfToken = saved;
+  // By default the SDK fetches it from /me when it does not know it (a
+  // page reload), and once more when the server says it is stale.
+  client.transport.autoCsrf = true;
+  assert.equal((await client.workspace.update({ name: 'after reload' })).name, 'after reload');
+  assert.equal(client.csrfToken, saved);
+  client.transport.csrfToken = 'stale';
+  assert.equal((await client.workspace.update({ name: 'after stale' })).name, 'after stale');
+  assert.equal(client.csrfToken, saved);
 
   await client.auth.logout();
   assert.equal(client.transport.cookies.size, 0);

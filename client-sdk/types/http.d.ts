@@ -22,6 +22,8 @@ export class Transport {
     cookies: Map<string, string>;
     /** @type {string|null} */
     csrfToken: string | null;
+    /** @type {boolean} */
+    autoCsrf: boolean;
     /** @type {Required<RetryOptions>} */
     retry: Required<RetryOptions>;
     /** @type {Record<string, string>} */
@@ -33,6 +35,11 @@ export class Transport {
     cookieHeader(): string | null;
     /** @param {Headers} headers */
     storeCookies(headers: Headers): void;
+    /**
+     * Reads the session's CSRF token from `GET /api/v1/me` (no-op without a session).
+     * @returns {Promise<void>}
+     */
+    refreshCsrf(): Promise<void>;
     /**
      * The delay before attempt `attempt + 1` after a retryable failure.
      * @param {number} attempt 1-based number of the attempt that failed
@@ -141,6 +148,12 @@ export type TransportOptions = {
      * Initial CSRF token; later ones are picked up from login/signup/me answers.
      */
     csrfToken?: string | undefined;
+    /**
+     * With a session cookie: fetch the CSRF token from `GET /api/v1/me` before
+     * the first unsafe request when it is not known yet (e.g. after a page reload), and once more after a
+     * 403 `csrf_failed`. Default true.
+     */
+    autoCsrf?: boolean | undefined;
     retry?: RetryOptions | undefined;
     /**
      * Headers sent with every request.

@@ -81,7 +81,7 @@ export class LiveConnection {
     topics: Map<string, TopicState>;
     /** @private @type {any} */
     private socket;
-    /** @private @type {{ kind: 'subscribe'|'unsubscribe', topic: string }[]} */
+    /** Requests awaiting their answer, in order. @private @type {{ kind: 'subscribe'|'unsubscribe', topic: string, since?: boolean }[]} */
     private pending;
     /** @private */
     private attempt;
