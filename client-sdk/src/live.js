@@ -126,6 +126,34 @@ export class Subscription {
     this.closed = false;
     /** @private @type {(() => void)|null} */
     this.offState = options.onState ? live.onState(options.onState) : null;
+    /** @private @type {Set<string>} */
+    this.waiting = new Set(topics);
+    /** @private @type {(value: void) => void} */
+    this.resolveReady = () => {};
+    /** @private @type {(error: PulseError) => void} */
+    this.rejectReady = () => {};
+    /**
+     * Resolves once every topic has been subscribed on the server (after
+     * its replay started, when `since` was given). Rejects if a topic is
+     * refused (e.g. `invalid_topic`) or the stream stops for good first.
+     * @type {Promise<void>}
+     */
+    this.ready = new Promise((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    this.ready.catch(() => {}); // not awaiting it is fine
+  }
+
+  /** @internal @param {string} topic */
+  markSubscribed(topic) {
+    this.waiting.delete(topic);
+    if (this.waiting.size === 0) this.resolveReady();
+  }
+
+  /** @internal @param {PulseError} error */
+  markFailed(error) {
+    this.rejectReady(error);
   }
 
   /**
@@ -551,6 +579,7 @@ export class LiveConnection {
   fail(error, code, reason) {
     this.stopped = true;
     this.clearTimers();
+    for (const t of this.topics.values()) for (const s of t.subs) s.markFailed(error);
     this.setState({ state: 'closed', error, code, reason });
   }
 
@@ -615,6 +644,7 @@ export class LiveConnection {
       const t = this.topics.get(name);
       if (!t) continue;
       t.server = 'subscribed';
+      for (const s of t.subs) s.markSubscribed(name);
       if (t.lastSeq == null) {
         // Without `since`: remember where the subscription took effect, so
         // that a reconnect before the first event still resumes from here.
@@ -704,11 +734,13 @@ export class LiveConnection {
         return;
       case 'already_subscribed':
         t.server = 'subscribed';
+        for (const s of t.subs) s.markSubscribed(t.name);
         return;
       default:
         // invalid_topic, too_many_subscriptions: this topic cannot be had.
         t.server = 'none';
         this.report(t, err);
+        for (const s of t.subs) s.markFailed(err);
         this.topics.delete(t.name);
     }
   }

@@ -50,7 +50,7 @@ test('events arrive in seq order with prev chained; connection states', async ()
   const events = [];
   const sub = owner.subscribe('workspace', (e) => events.push(e), { onState: (c) => states.push(c.state) });
   await nextState(owner.live, 'open');
-  await waitFor(() => owner.live.topics.get('workspace')?.server === 'subscribed', 5000, 'subscribed');
+  await sub.ready;
   const start = sub.positions.workspace.seq;
   const roles = await flipRoles(owner, repId, 5);
   await waitFor(() => events.length === 5, 5000, '5 events');
@@ -71,7 +71,7 @@ test('resume after a forced disconnect: changes made while down arrive once, wit
   const recovered = [];
   owner.live.onMessage((m) => m.msg === 'subscribed' && recovered.push(m.recovered));
   const sub = owner.subscribe('workspace', (e) => seqs.push(e.seq));
-  await waitFor(() => owner.live.topics.get('workspace')?.server === 'subscribed');
+  await sub.ready;
   const start = sub.positions.workspace.seq;
   await flipRoles(owner, repId, 2);
   await waitFor(() => seqs.length === 2);
@@ -116,7 +116,7 @@ test('a lost event (prev mismatch) makes the SDK resubscribe from the last proce
   const sent = [];
   owner.live.onMessage((m) => sent.push(m.msg));
   const sub = owner.subscribe('workspace', (e) => seqs.push(e.seq));
-  await waitFor(() => owner.live.topics.get('workspace')?.server === 'subscribed');
+  await sub.ready;
   const start = sub.positions.workspace.seq;
   dropSeq = start + 2;
   await flipRoles(owner, repId, 4);
@@ -179,7 +179,7 @@ test('MessagePack: the subprotocol is negotiated and events decode the same', as
   owner.live.onMessage((m) => frames.push(m));
   const seqs = [];
   const sub = owner.subscribe('workspace', (e) => seqs.push(e));
-  await waitFor(() => owner.live.topics.get('workspace')?.server === 'subscribed');
+  await sub.ready;
   assert.equal(owner.live.msgpack, true);
   const start = sub.positions.workspace.seq;
   await flipRoles(owner, repId, 3);
@@ -195,7 +195,7 @@ test('tickets: a session in Node, a token, and a browser-like socket without hea
   const { owner, repId } = await team({ auth: 'ticket' });
   const seqs = [];
   const sub = owner.subscribe('workspace', (e) => seqs.push(e.seq));
-  await waitFor(() => owner.live.topics.get('workspace')?.server === 'subscribed');
+  await sub.ready;
   const start = sub.positions.workspace.seq;
   await flipRoles(owner, repId, 2);
   await waitFor(() => seqs.length === 2);
@@ -214,8 +214,8 @@ test('tickets: a session in Node, a token, and a browser-like socket without hea
     const tickets = [];
     const orig = bot.streamTickets.create;
     bot.streamTickets.create = () => { tickets.push(1); return orig(); };
-    bot.subscribe('workspace', () => {});
-    await waitFor(() => bot.live.topics.get('workspace')?.server === 'subscribed');
+    const botSub = bot.subscribe('workspace', () => {});
+    await botSub.ready;
     assert.equal(tickets.length, options.webSocketHeaders === false ? 1 : 0);
     bot.close();
   }
@@ -243,7 +243,7 @@ test('heartbeat: a link that goes silent is detected and the stream resumes', as
   const { owner, repId } = await team({ WebSocket: Silent, pingIntervalMs: 100, pongTimeoutMs: 300 });
   const seqs = [];
   const sub = owner.subscribe('workspace', (e) => seqs.push(e.seq));
-  await waitFor(() => owner.live.topics.get('workspace')?.server === 'subscribed');
+  await sub.ready;
   const start = sub.positions.workspace.seq;
   const dead = new Promise((resolve) => {
     const off = owner.live.onState((c) => c.state === 'reconnecting' && c.code === 4002 && (off(), resolve(c)));
@@ -263,7 +263,7 @@ test('close 4001 on a role change: the member reconnects and resumes; once remov
   const seqs = [];
   rep.live.onState((c) => states.push(c));
   const sub = rep.subscribe('workspace', (e) => seqs.push(e.seq));
-  await waitFor(() => rep.live.topics.get('workspace')?.server === 'subscribed');
+  await sub.ready;
   const start = sub.positions.workspace.seq;
   await owner.members.update(repId, { role: 'viewer' }); // closes the rep's stream with 4001
   await waitFor(() => states.some((c) => c.state === 'reconnecting' && c.code === 4001), 5000, 'close 4001');
@@ -285,4 +285,16 @@ test('a token without events:subscribe is refused at the handshake', async () =>
   const closed = await nextState(bot.live, 'closed');
   assert.equal(closed.error.status, 403);
   assert.equal(closed.error.code, 'handshake_refused');
+});
+
+test('ready rejects for a refused topic; onError reports it', async () => {
+  const { client: owner } = await signedUp();
+  const errors = [];
+  const bad = owner.subscribe('deals', () => {}, { onError: (e) => errors.push(e) });
+  await assert.rejects(bad.ready, { code: 'invalid_topic' });
+  assert.equal(errors[0].code, 'invalid_topic');
+  // The connection is still usable.
+  const good = owner.subscribe('leads', () => {});
+  await good.ready;
+  owner.close();
 });

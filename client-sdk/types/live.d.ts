@@ -23,6 +23,23 @@ export class Subscription {
     closed: boolean;
     /** @private @type {(() => void)|null} */
     private offState;
+    /** @private @type {Set<string>} */
+    private waiting;
+    /** @private @type {(value: void) => void} */
+    private resolveReady;
+    /** @private @type {(error: PulseError) => void} */
+    private rejectReady;
+    /**
+     * Resolves once every topic has been subscribed on the server (after
+     * its replay started, when `since` was given). Rejects if a topic is
+     * refused (e.g. `invalid_topic`) or the stream stops for good first.
+     * @type {Promise<void>}
+     */
+    ready: Promise<void>;
+    /** @internal @param {string} topic */
+    markSubscribed(topic: string): void;
+    /** @internal @param {PulseError} error */
+    markFailed(error: PulseError): void;
     /**
      * The last processed position per topic: persist it to resume later
      * with `{ since: seq, epoch }`.
