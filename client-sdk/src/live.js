@@ -476,6 +476,8 @@ export class LiveConnection {
       msg.since = t.lastSeq;
       if (t.epoch != null) msg.epoch = t.epoch;
     }
+    // With `since`, the first event's prev is `since`; without, it is null.
+    t.fresh = msg.since == null;
     t.server = 'pending';
     this.pending.push({ kind: 'subscribe', topic: t.name, since: msg.since != null });
     this.send(msg);
@@ -488,7 +490,6 @@ export class LiveConnection {
   resubscribe(t) {
     this.pending.push({ kind: 'unsubscribe', topic: t.name });
     this.send({ msg: 'unsubscribe', topics: [t.name] });
-    t.fresh = false;
     this.sendSubscribe(t);
   }
 

@@ -104,6 +104,23 @@ test('resume after a forced disconnect: changes made while down arrive once, wit
   later.close();
 });
 
+test('a drop before the first event resumes from where the subscription took effect', async () => {
+  const { gate, GatedWebSocket } = gated();
+  const { owner, repId } = await team({ WebSocket: GatedWebSocket });
+  const seqs = [];
+  const sub = owner.subscribe('workspace', (e) => seqs.push(e.seq));
+  await sub.ready;
+  const start = sub.positions.workspace.seq;
+  gate.open = false;
+  owner.live.drop();
+  await flipRoles(owner, repId, 2);
+  gate.open = true;
+  await waitFor(() => seqs.length === 2, 5000, 'the events made while down');
+  await sleep(100);
+  assertConsecutive(seqs, start, 2);
+  owner.close();
+});
+
 test('a lost event (prev mismatch) makes the SDK resubscribe from the last processed seq', async () => {
   let dropSeq = null;
   let dropped = 0;
