@@ -10,6 +10,8 @@
 #
 #   PULSE_BIN   run this pulse binary instead of building one
 #   SDK_TEST    run only these test files (e.g. test/live.test.js)
+#
+# Also checks that client-sdk/types (committed) matches the JSDoc source.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
@@ -34,6 +36,12 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+step "type check (client-sdk): the committed types/ must match the source"
+(cd client-sdk && npx --no-install tsc -p tsconfig.json --outDir "$work/types" && diff -r types "$work/types") || {
+  echo "client-sdk/types is stale or the source does not type-check: run 'npm run types' in client-sdk" >&2
+  exit 1
+}
 
 pulse_binary "$work"
 
