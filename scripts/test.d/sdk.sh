@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The JavaScript client SDK's tests (client-sdk/, node's test runner)
 # against real Pulse servers:
-#   - one with the default settings and a short heartbeat, for almost
-#     every test;
+#   - one with a request rate limit high enough for the whole suite, for
+#     almost every test;
 #   - one with a rate limit of a few requests per minute, for the test
 #     that a real 429 becomes a PulseError with Retry-After.
 # Each runs on a free port against a fresh database (dropped at the end).
