@@ -78,7 +78,8 @@ export const MSGPACK_SUBPROTOCOL = 'pulse.v1.msgpack';
  * @property {'auto'|'header'|'ticket'|'cookie'} [auth] How the handshake authenticates.
  *   `header`: bearer token or session cookie in headers (needs `webSocketHeaders`);
  *   `ticket`: a single-use ticket from `POST /api/v1/stream/tickets` before every connection;
- *   `cookie`: the browser sends its own cookie. `auto` picks header, else ticket for a token, else cookie.
+ *   `cookie`: the browser sends its own cookie. `auto` picks header when the class takes headers, else a
+ *   ticket when the SDK holds the credential (a token, or Node's cookie jar), else cookie.
  * @property {string} [origin] `Origin` sent with a cookie handshake in Node (default: the base URL's origin).
  * @property {Codec} [codec] MessagePack `{ encode, decode }` (e.g. from `@msgpack/msgpack`): offers
  *   `pulse.v1.msgpack`, falls back to JSON if the server does not accept it.
@@ -292,6 +293,11 @@ export class LiveConnection {
         this.topics.set(name, t);
       }
       t.subs.add(sub);
+      if (t.server === 'subscribed') sub.markSubscribed(name);
+      if (t.presence && options.onPresence) {
+        const users = [...t.presence].sort();
+        queueMicrotask(() => options.onPresence?.({ topic: name, users, joins: users, leaves: [] }));
+      }
       if (this.welcome && this.isOpen() && t.server === 'none' && !t.resetting) this.sendSubscribe(t);
     }
     this.stopped = false;
@@ -370,8 +376,11 @@ export class LiveConnection {
   authMode() {
     if (this.auth !== 'auto') return this.auth;
     const tr = this.client.transport;
-    if (this.webSocketHeaders && (tr.token || tr.cookieHeader())) return 'header';
-    if (tr.token) return 'ticket';
+    const credential = !!(tr.token || tr.cookieHeader());
+    if (this.webSocketHeaders && credential) return 'header';
+    // A token, or a session kept in our own jar (Node with a WebSocket that
+    // takes no headers): the socket cannot carry it, a ticket can.
+    if (credential) return 'ticket';
     return 'cookie';
   }
 

@@ -315,3 +315,31 @@ test('ready rejects for a refused topic; onError reports it', async () => {
   await good.ready;
   owner.close();
 });
+
+test('two subscriptions on one topic share it: both ready, both get every event', async () => {
+  const { owner, repId } = await team();
+  const a = [];
+  const b = [];
+  const first = owner.subscribe('workspace', (e) => a.push(e.seq));
+  await first.ready;
+  const second = owner.subscribe('workspace', (e) => b.push(e.seq));
+  await second.ready;
+  await flipRoles(owner, repId, 2);
+  await waitFor(() => a.length === 2 && b.length === 2);
+  assert.deepEqual(a, b);
+  first.close();
+  await flipRoles(owner, repId, 1, 2);
+  await waitFor(() => b.length === 3);
+  assert.equal(a.length, 2, 'a closed subscription gets nothing');
+  owner.close();
+});
+
+test('a session in Node with a WebSocket that takes no headers uses a ticket', async () => {
+  const { owner, repId } = await team({ webSocketHeaders: false });
+  const seqs = [];
+  const sub = owner.subscribe('workspace', (e) => seqs.push(e.seq));
+  await sub.ready;
+  await flipRoles(owner, repId, 1);
+  await waitFor(() => seqs.length === 1);
+  owner.close();
+});

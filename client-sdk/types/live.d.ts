@@ -340,7 +340,8 @@ export type LiveOptions = {
      * How the handshake authenticates.
      * `header`: bearer token or session cookie in headers (needs `webSocketHeaders`);
      * `ticket`: a single-use ticket from `POST /api/v1/stream/tickets` before every connection;
-     * `cookie`: the browser sends its own cookie. `auto` picks header, else ticket for a token, else cookie.
+     * `cookie`: the browser sends its own cookie. `auto` picks header when the class takes headers, else a
+     * ticket when the SDK holds the credential (a token, or Node's cookie jar), else cookie.
      */
     auth?: "cookie" | "auto" | "header" | "ticket" | undefined;
     /**
