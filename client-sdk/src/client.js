@@ -51,23 +51,23 @@ export class PulseClient {
     /** @private @type {LiveConnection|null} */
     this.liveConnection = null;
 
-    /** Sign-up, login, logout. */
+    /** Sign-up, login, logout. @type {import('./resources.js').AuthResource} */
     this.auth = authResource(this);
-    /** The signed-in person (`/api/v1/me`). */
+    /** The signed-in person (`/api/v1/me`). @type {import('./resources.js').MeResource} */
     this.me = meResource(this);
-    /** The person's workspaces and switching the active one. */
+    /** The person's workspaces and switching the active one. @type {import('./resources.js').WorkspacesResource} */
     this.workspaces = workspacesResource(this);
-    /** The active workspace's settings (ETag / If-Match). */
+    /** The active workspace's settings (ETag / If-Match). @type {import('./resources.js').WorkspaceResource} */
     this.workspace = workspaceResource(this);
-    /** Team members of the active workspace. */
+    /** Team members of the active workspace. @type {import('./resources.js').MembersResource} */
     this.members = membersResource(this);
-    /** Invitations to the active workspace. */
+    /** Invitations to the active workspace. @type {import('./resources.js').InvitationsResource} */
     this.invitations = invitationsResource(this);
-    /** API tokens (owners, signed in as people). */
+    /** API tokens (owners, signed in as people). @type {import('./resources.js').TokensResource} */
     this.tokens = tokensResource(this);
-    /** The audit log. */
+    /** The audit log. @type {import('./resources.js').AuditResource} */
     this.audit = auditResource(this);
-    /** Single-use tickets for the stream handshake. */
+    /** Single-use tickets for the stream handshake. @type {import('./resources.js').StreamTicketsResource} */
     this.streamTickets = streamTicketsResource(this);
   }
 

@@ -338,3 +338,15 @@ export function streamTicketsResource(client) {
     create: () => client.request('POST', '/api/v1/stream/tickets', {}),
   };
 }
+
+/**
+ * @typedef {ReturnType<typeof authResource>} AuthResource
+ * @typedef {ReturnType<typeof meResource>} MeResource
+ * @typedef {ReturnType<typeof workspacesResource>} WorkspacesResource
+ * @typedef {ReturnType<typeof workspaceResource>} WorkspaceResource
+ * @typedef {ReturnType<typeof membersResource>} MembersResource
+ * @typedef {ReturnType<typeof invitationsResource>} InvitationsResource
+ * @typedef {ReturnType<typeof tokensResource>} TokensResource
+ * @typedef {ReturnType<typeof auditResource>} AuditResource
+ * @typedef {ReturnType<typeof streamTicketsResource>} StreamTicketsResource
+ */

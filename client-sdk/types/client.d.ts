@@ -22,89 +22,24 @@ export class PulseClient {
     private liveOptions;
     /** @private @type {LiveConnection|null} */
     private liveConnection;
-    /** Sign-up, login, logout. */
-    auth: {
-        signup: (body: {
-            email: string;
-            password: string;
-            name: string;
-            workspace_name: string;
-        }) => Promise<SignupResponse>;
-        login: (body: {
-            email: string;
-            password: string;
-        }) => Promise<LoginResponse>;
-        logout: () => Promise<void>;
-    };
-    /** The signed-in person (`/api/v1/me`). */
-    me: {
-        get: () => Promise<Me>;
-        setActiveWorkspace: (workspaceId: string) => Promise<Me>;
-    };
-    /** The person's workspaces and switching the active one. */
-    workspaces: {
-        list: () => Promise<Membership[]>;
-        active: () => Promise<Membership | null>;
-        switch: (workspaceId: string) => Promise<Me>;
-    };
-    /** The active workspace's settings (ETag / If-Match). */
-    workspace: {
-        get: () => Promise<Workspace>;
-        update: (changes: {
-            name?: string;
-            currency?: string;
-        }, opts?: {
-            ifMatch?: number | string;
-        }) => Promise<Workspace>;
-    };
-    /** Team members of the active workspace. */
-    members: {
-        list: () => Promise<Member[]>;
-        get: (userId: string) => Promise<Member>;
-        update: (userId: string, changes: {
-            role?: Role;
-            status?: "active" | "suspended";
-        }) => Promise<Member>;
-        remove: (userId: string) => Promise<void>;
-    };
-    /** Invitations to the active workspace. */
-    invitations: {
-        create: (body: {
-            email: string;
-            role: Exclude<Role, "owner">;
-        }, opts?: {
-            idempotencyKey?: string;
-        }) => Promise<CreatedInvitation>;
-        list: () => Promise<Invitation[]>;
-        revoke: (id: string) => Promise<void>;
-        accept: (token: string, body?: {
-            name?: string;
-            password?: string;
-        }) => Promise<AcceptedInvitation>;
-    };
-    /** API tokens (owners, signed in as people). */
-    tokens: {
-        create: (body: {
-            name: string;
-            scopes: string[];
-        }, opts?: {
-            idempotencyKey?: string;
-        }) => Promise<CreatedApiToken>;
-        list: () => Promise<ApiToken[]>;
-        revoke: (id: string) => Promise<void>;
-    };
-    /** The audit log. */
-    audit: {
-        list: (query?: AuditQuery) => Promise<{
-            items: AuditItem[];
-            next_cursor: string | null;
-        }>;
-        all(query?: AuditQuery): AsyncGenerator<AuditItem>;
-    };
-    /** Single-use tickets for the stream handshake. */
-    streamTickets: {
-        create: () => Promise<StreamTicket>;
-    };
+    /** Sign-up, login, logout. @type {import('./resources.js').AuthResource} */
+    auth: import("./resources.js").AuthResource;
+    /** The signed-in person (`/api/v1/me`). @type {import('./resources.js').MeResource} */
+    me: import("./resources.js").MeResource;
+    /** The person's workspaces and switching the active one. @type {import('./resources.js').WorkspacesResource} */
+    workspaces: import("./resources.js").WorkspacesResource;
+    /** The active workspace's settings (ETag / If-Match). @type {import('./resources.js').WorkspaceResource} */
+    workspace: import("./resources.js").WorkspaceResource;
+    /** Team members of the active workspace. @type {import('./resources.js').MembersResource} */
+    members: import("./resources.js").MembersResource;
+    /** Invitations to the active workspace. @type {import('./resources.js').InvitationsResource} */
+    invitations: import("./resources.js").InvitationsResource;
+    /** API tokens (owners, signed in as people). @type {import('./resources.js').TokensResource} */
+    tokens: import("./resources.js").TokensResource;
+    /** The audit log. @type {import('./resources.js').AuditResource} */
+    audit: import("./resources.js").AuditResource;
+    /** Single-use tickets for the stream handshake. @type {import('./resources.js').StreamTicketsResource} */
+    streamTickets: import("./resources.js").StreamTicketsResource;
     /**
      * The one generic request every resource is built on.
      * @param {string} method `GET`, `POST`, `PATCH`, `DELETE`...

@@ -440,3 +440,12 @@ export type RequestOptions = import("./http.js").RequestOptions;
 export type Requester = {
     request(method: string, path: string, options?: RequestOptions): Promise<any>;
 };
+export type AuthResource = ReturnType<typeof authResource>;
+export type MeResource = ReturnType<typeof meResource>;
+export type WorkspacesResource = ReturnType<typeof workspacesResource>;
+export type WorkspaceResource = ReturnType<typeof workspaceResource>;
+export type MembersResource = ReturnType<typeof membersResource>;
+export type InvitationsResource = ReturnType<typeof invitationsResource>;
+export type TokensResource = ReturnType<typeof tokensResource>;
+export type AuditResource = ReturnType<typeof auditResource>;
+export type StreamTicketsResource = ReturnType<typeof streamTicketsResource>;

@@ -11,7 +11,8 @@
 #   PULSE_BIN   run this pulse binary instead of building one
 #   SDK_TEST    run only these test files (e.g. test/live.test.js)
 #
-# Also checks that client-sdk/types (committed) matches the JSDoc source.
+# Also checks that client-sdk/types (committed) matches the JSDoc source,
+# and that a TypeScript user compiles against it (typecheck/consumer.ts).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
@@ -38,7 +39,8 @@ cleanup() {
 trap cleanup EXIT
 
 step "type check (client-sdk): the committed types/ must match the source"
-(cd client-sdk && npx --no-install tsc -p tsconfig.json --outDir "$work/types" && diff -r types "$work/types") || {
+(cd client-sdk && npx --no-install tsc -p tsconfig.json --outDir "$work/types" && diff -r types "$work/types" &&
+  npx --no-install tsc -p typecheck/tsconfig.json) || {
   echo "client-sdk/types is stale or the source does not type-check: run 'npm run types' in client-sdk" >&2
   exit 1
 }
