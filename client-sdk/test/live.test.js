@@ -77,13 +77,23 @@ test('resume after a forced disconnect: changes made while down arrive once, wit
   await waitFor(() => seqs.length === 2);
 
   gate.open = false;
+  const attempts = [];
   const failed = new Promise((resolve) => {
-    const off = owner.live.onState((c) => c.state === 'reconnecting' && c.error && (off(), resolve(c)));
+    const off = owner.live.onState((c) => {
+      if (c.state !== 'reconnecting') return;
+      attempts.push(c);
+      if (attempts.filter((x) => x.error).length >= 3) { off(); resolve(); }
+    });
   });
   owner.live.drop();
   await flipRoles(owner, repId, 3, 2);
-  const attempt = await failed; // at least one attempt failed while the network was down
-  assert.equal(attempt.error.code, 'network_error');
+  await failed; // three attempts failed while the network was down
+  assert.equal(attempts[1].error.code, 'network_error');
+  // Exponential backoff with full jitter: attempt n waits 0..min(max, base * 2^(n-1)).
+  attempts.forEach((c, i) => {
+    assert.equal(c.attempt, i + 1);
+    assert.ok(c.delayMs >= 0 && c.delayMs <= Math.min(300, 50 * 2 ** i), `attempt ${c.attempt} waits ${c.delayMs}`);
+  });
   assert.equal(seqs.length, 2, 'nothing arrives while down');
 
   gate.open = true;
