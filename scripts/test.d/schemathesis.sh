@@ -26,43 +26,24 @@ fi
 ensure_postgres
 
 work=$(mktemp -d)
-if [ -n "${PULSE_BIN:-}" ]; then
-  cp "$PULSE_BIN" "$work/pulse"
-else
-  step "building pulse"
-  cargo build --bin pulse
-  # Run a copy: the target directory may be shared with other builds.
-  cp "${CARGO_TARGET_DIR:-target}/debug/pulse" "$work/pulse"
-fi
+pulse_binary "$work"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-db="pulse_test_schemathesis_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-base="http://127.0.0.1:$port"
-pid=""
 cleanup() {
   local rc=$?
-  if [ "$rc" != 0 ] && [ -f "$work/pulse.log" ]; then
+  if [ "$rc" != 0 ] && [ -f "$work/schemathesis.log" ]; then
     echo "--- last lines of the server log ---" >&2
-    tail -n 40 "$work/pulse.log" >&2
+    tail -n 40 "$work/schemathesis.log" >&2
   fi
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+  stop_pulses "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-step "starting pulse on $base (database $db)"
 # The rate limit is raised so the generated traffic tests the API rather
 # than the limiter (429 stays documented on every /api operation).
-DATABASE_URL="$PG/$db" PULSE_LISTEN="127.0.0.1:$port" PULSE_RATE_LIMIT_PER_MINUTE=1000000 \
-  "$work/pulse" >"$work/pulse.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 60); do
-  curl -fs "$base/readyz" >/dev/null 2>&1 && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/pulse.log"; exit 1; }
-  sleep 0.5
-done
-curl -fs "$base/readyz" >/dev/null
+start_pulse schemathesis "$work" PULSE_RATE_LIMIT_PER_MINUTE=1000000
+base=$PULSE_BASE
+db=$PULSE_DB
 
 json() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
 
