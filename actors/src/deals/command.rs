@@ -38,7 +38,9 @@ pub struct Caller {
 }
 
 impl Caller {
-    fn may_touch(&self, d: &Deal) -> bool {
+    /// Whether the caller may see and change `d`: managers, owners and
+    /// tokens any deal, reps theirs and those shared with them.
+    pub(crate) fn may_touch(&self, d: &Deal) -> bool {
         self.edit_any || self.user_id.is_some_and(|u| d.involves(u))
     }
 }
@@ -553,13 +555,9 @@ impl<'a> Staged<'a> {
     }
 
     /// The deal `id` as `caller` may change it.
+    /// A deal the caller may not see answers like a missing one.
     fn touchable(&self, caller: &Caller, id: Uuid) -> Result<Deal, DealError> {
-        let d = self.deal(id).filter(|d| caller.edit_any || caller.user_id.is_some_and(|u| d.involves(u)));
-        let d = d.ok_or(DealError::NotFound("deal"))?;
-        if !caller.may_touch(d) {
-            return Err(DealError::NotFound("deal"));
-        }
-        Ok(d.clone())
+        self.deal(id).filter(|d| caller.may_touch(d)).cloned().ok_or(DealError::NotFound("deal"))
     }
 
     fn live(&self, caller: &Caller, id: Uuid) -> Result<Deal, DealError> {
@@ -692,8 +690,7 @@ impl<'a> Staged<'a> {
         if_version: Option<i64>,
     ) -> Result<Outcome, DealError> {
         let old = self.live(caller, id)?;
-        if let Some(v) = if_version.filter(|v| *v != old.version) {
-            let _ = v;
+        if if_version.is_some_and(|v| v != old.version) {
             return Err(DealError::VersionMismatch { current: old.version });
         }
         let mut d = old.clone();

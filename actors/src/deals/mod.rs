@@ -13,6 +13,8 @@ pub mod model;
 pub mod rank;
 pub mod state;
 pub mod store;
+#[cfg(test)]
+mod tests;
 
 pub use command::{
     Caller, Command, DealChanges, DealError, LineChanges, NewDeal, NewLine, NewStage, Origin, Outcome, PipelineChanges,
