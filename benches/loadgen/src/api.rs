@@ -1,6 +1,8 @@
 //! Setting up a workspace through Pulse's public HTTP API (no SQL): an owner
-//! who signs up, members who join by invitation, and the only write that
-//! emits events today, `PATCH /api/v1/members/{id}` flipping rep <-> viewer.
+//! who signs up, members who join by invitation, and the two writes the
+//! benchmarks repeat: `PATCH /api/v1/members/{id}` flipping rep <-> viewer
+//! (a plain transaction), and `PUT /api/v1/deals/{id}/stage` moving a deal
+//! between two stages (the workspace actor's group commit).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -59,7 +61,7 @@ pub struct Session {
     pub http: reqwest::Client,
     pub csrf: String,
     jar: Arc<Jar>,
-    base: String,
+    pub base: String,
 }
 
 impl Session {
@@ -82,7 +84,7 @@ impl Session {
         value.to_str().map(str::to_owned).map_err(|e| e.to_string())
     }
 
-    async fn send(&self, rb: reqwest::RequestBuilder, body: &Value) -> Result<Value, String> {
+    pub async fn send(&self, rb: reqwest::RequestBuilder, body: &Value) -> Result<Value, String> {
         let res = rb
             .header("origin", &self.base)
             .header("x-csrf-token", &self.csrf)
@@ -135,11 +137,22 @@ pub async fn invite_reps(target: &Target, owner: &Session, n: usize) -> Result<V
     all.into_iter().collect()
 }
 
-/// One member whose role the writer flips. A lane has at most one request
-/// in flight, so the n-th event about this user answers its n-th
-/// successful request.
+/// What a lane writes.
+#[derive(Clone)]
+enum LaneKind {
+    /// Flip a member's role.
+    Member,
+    /// Move a deal back and forth between two stages.
+    Deal { stages: [String; 2] },
+}
+
+/// One member whose role the writer flips, or one deal it moves. A lane
+/// has at most one request in flight, so the n-th event about its subject
+/// answers its n-th successful request.
 pub struct Lane {
+    /// The member's user id or the deal's id (the event's subject).
     pub user_id: String,
+    kind: LaneKind,
     viewer: bool,
     /// When each successful request was about to be sent, in order.
     pub sent: Vec<Instant>,
@@ -151,16 +164,41 @@ pub struct Lane {
 
 impl Lane {
     pub fn new(user_id: String) -> Lane {
-        Lane { user_id, viewer: false, sent: Vec::new(), rtts: Vec::new(), errors: 0, first_error: None }
+        Lane {
+            user_id,
+            kind: LaneKind::Member,
+            viewer: false,
+            sent: Vec::new(),
+            rtts: Vec::new(),
+            errors: 0,
+            first_error: None,
+        }
     }
 
-    /// Flips this member's role; every flip is a real change, so it emits
-    /// exactly one `member.updated` when it succeeds.
+    /// A lane moving `deal` between `stages`, starting in the first.
+    pub fn deal(deal: String, stages: [String; 2]) -> Lane {
+        Lane { kind: LaneKind::Deal { stages }, ..Lane::new(deal) }
+    }
+
+    /// Flips this member's role, or moves this deal to its other stage;
+    /// every flip is a real change, so it emits exactly one event when it
+    /// succeeds.
     pub async fn flip(&mut self, owner: &Session) {
-        let role = if self.viewer { "rep" } else { "viewer" };
-        let rb = owner.http.patch(format!("{}/api/v1/members/{}", owner.base, self.user_id));
+        let (rb, body) = match &self.kind {
+            LaneKind::Member => {
+                let role = if self.viewer { "rep" } else { "viewer" };
+                (owner.http.patch(format!("{}/api/v1/members/{}", owner.base, self.user_id)), json!({ "role": role }))
+            }
+            LaneKind::Deal { stages } => {
+                let to = &stages[usize::from(!self.viewer)];
+                (
+                    owner.http.put(format!("{}/api/v1/deals/{}/stage", owner.base, self.user_id)),
+                    json!({ "stage_id": to }),
+                )
+            }
+        };
         let t0 = Instant::now();
-        match owner.send(rb, &json!({ "role": role })).await {
+        match owner.send(rb, &body).await {
             Ok(_) => {
                 self.rtts.push(t0.elapsed());
                 self.sent.push(t0);
@@ -172,6 +210,30 @@ impl Lane {
             }
         }
     }
+}
+
+/// `n` deals in the first stage of the owner's first pipeline, shared with
+/// `audience` (so reps subscribed as those users see their events), each
+/// a lane moving between the first two stages.
+pub async fn deal_lanes(owner: &Session, n: usize, audience: &[String]) -> Result<Vec<Lane>, String> {
+    let res = owner.http.get(format!("{}/api/v1/pipelines", owner.base)).send().await.map_err(|e| e.to_string())?;
+    let v: Value = res.json().await.map_err(|e| e.to_string())?;
+    let stage = |i: usize| v["pipelines"][0]["stages"][i]["id"].as_str().map(str::to_owned).ok_or("no stages");
+    let stages = [stage(0)?, stage(1)?];
+    let all: Vec<Result<Lane, String>> = stream::iter(0..n)
+        .map(|i| {
+            let body = json!({"title": format!("Load deal {i}"), "amount": 1000 + i, "stage_id": stages[0], "shared_with": audience});
+            let stages = stages.clone();
+            async move {
+                let d = owner.send(owner.http.post(format!("{}/api/v1/deals", owner.base)), &body).await?;
+                let id = d["id"].as_str().ok_or("create deal: no id")?.to_owned();
+                Ok(Lane::deal(id, stages))
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    all.into_iter().collect()
 }
 
 /// What a writer run did.

@@ -47,6 +47,18 @@ async fn open_subscribers(
     common: &Common,
 ) -> Result<(Vec<(Ws, i64)>, Vec<Session>), String> {
     let users = api::invite_reps(target, owner, n.div_ceil(per_user.max(1))).await?;
+    let conns = connect_subscribers(target, &users, n, per_user, common).await?;
+    Ok((conns, users))
+}
+
+/// Opens `n` subscribed connections as `users`, `per_user` per user.
+async fn connect_subscribers(
+    target: &Target,
+    users: &[Session],
+    n: usize,
+    per_user: usize,
+    common: &Common,
+) -> Result<Vec<(Ws, i64)>, String> {
     let cookies: Vec<String> = users.iter().map(Session::cookie_header).collect::<Result<_, _>>()?;
     let spread = common.source_ips;
     let conns: Vec<Result<(Ws, i64), String>> = stream::iter(0..n)
@@ -57,22 +69,28 @@ async fn open_subscribers(
         .buffer_unordered(common.concurrency.max(1))
         .collect()
         .await;
-    Ok((conns.into_iter().collect::<Result<_, _>>()?, users))
+    conns.into_iter().collect()
 }
 
-/// `latency` and `fanout`: subscribers on `workspace`, a writer flipping
-/// roles, every subscriber checked for a complete, ordered stream.
+/// `latency`, `fanout` and `moves`: subscribers on `workspace`, a writer
+/// flipping roles (or, for `moves`, moving deals shared with the
+/// subscribers), every subscriber checked for a complete, ordered stream.
 pub async fn delivery(kind: &str, target: &Target, subscribers: usize, budget: Budget, common: Common) -> Outcome {
     let per_user = common.per_user.unwrap_or(25);
     let owner = api::signup_owner(target).await?;
-    let lanes: Vec<Lane> =
-        api::invite_reps(target, &owner, common.lanes).await?.into_iter().map(|s| Lane::new(s.user_id)).collect();
-    let (conns, _users) = open_subscribers(target, &owner, subscribers, per_user, &common).await?;
+    let users = api::invite_reps(target, &owner, subscribers.div_ceil(per_user.max(1))).await?;
+    let lanes: Vec<Lane> = if kind == "moves" {
+        let audience: Vec<String> = users.iter().map(|u| u.user_id.clone()).collect();
+        api::deal_lanes(&owner, common.lanes, &audience).await?
+    } else {
+        api::invite_reps(target, &owner, common.lanes).await?.into_iter().map(|s| Lane::new(s.user_id)).collect()
+    };
+    let conns = connect_subscribers(target, &users, subscribers, per_user, &common).await?;
     let since = conns.iter().map(|c| c.1).max().unwrap_or(0);
     if conns.iter().any(|c| c.1 != since) {
         return Err("subscribers started at different seqs: something else is writing to the workspace".into());
     }
-    let record = kind == "latency";
+    let record = kind == "latency" || kind == "moves";
     let (done_tx, done_rx) = tokio::sync::watch::channel(None);
     let readers: Vec<_> = conns
         .into_iter()

@@ -12,6 +12,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod board;
 mod commands;
 mod stats;
 mod ws;
@@ -43,6 +44,31 @@ enum Command {
         seconds: u64,
         #[command(flatten)]
         common: commands::Common,
+    },
+    /// Write-to-delivery latency of deal stage moves (the workspace
+    /// actor's group commit) at a paced write rate.
+    Moves {
+        #[arg(long, default_value_t = 100)]
+        subscribers: usize,
+        /// Moves per second.
+        #[arg(long, default_value_t = 2000.0)]
+        rate: f64,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[command(flatten)]
+        common: commands::Common,
+    },
+    /// A board of many deals: from the actor's memory vs computed with SQL,
+    /// and the cold start that loads it.
+    Board {
+        #[arg(long, default_value_t = 10_000)]
+        deals: usize,
+        /// Board computations measured per method.
+        #[arg(long, default_value_t = 200)]
+        iterations: usize,
+        /// The server's database (the deals are inserted directly).
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
     },
     /// Delivered events per second, summed over subscribers, with the
     /// writer going as fast as its lanes allow.
@@ -105,6 +131,13 @@ async fn main() {
         Command::Latency { subscribers, rate, seconds, common } => {
             let budget = api::Budget::Paced { rate, duration: Duration::from_secs(seconds) };
             commands::delivery("latency", &target, subscribers, budget, common).await
+        }
+        Command::Moves { subscribers, rate, seconds, common } => {
+            let budget = api::Budget::Paced { rate, duration: Duration::from_secs(seconds) };
+            commands::delivery("moves", &target, subscribers, budget, common).await
+        }
+        Command::Board { deals, iterations, database_url } => {
+            board::run(&target, deals, iterations, &database_url).await
         }
         Command::Fanout { subscribers, seconds, common } => {
             let budget = api::Budget::Flat { duration: Duration::from_secs(seconds) };

@@ -31,7 +31,16 @@ pub struct ServerMsg<'a> {
 
 #[derive(Deserialize)]
 pub struct EventData<'a> {
+    /// `member.*` events: the member.
     pub user_id: Option<&'a str>,
+    /// `deal.*` events: the deal.
+    #[serde(borrow)]
+    pub deal: Option<DealRef<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct DealRef<'a> {
+    pub id: &'a str,
 }
 
 /// The source address of the `i`-th connection when spreading over `spread`
@@ -183,7 +192,11 @@ pub async fn read_events(
                                 seen.arrivals.push((seq, now));
                             }
                             if record_subjects {
-                                let who = m.data.and_then(|d| d.user_id).unwrap_or("").to_owned();
+                                let who = m
+                                    .data
+                                    .and_then(|d| d.user_id.or(d.deal.map(|x| x.id)))
+                                    .unwrap_or("")
+                                    .to_owned();
                                 seen.subjects.push((seq, who));
                             }
                         }
