@@ -240,6 +240,18 @@ route_table! {
     post "/api/v1/deals/{id}/products" => routes::deals::add_product;
     patch "/api/v1/deals/{id}/products/{line_id}" => routes::deals::update_product;
     delete "/api/v1/deals/{id}/products/{line_id}" => routes::deals::remove_product;
+    get "/api/v1/leads" => routes::leads::list_leads;
+    post "/api/v1/leads" => routes::leads::create_lead;
+    get "/api/v1/leads/{id}" => routes::leads::get_lead;
+    patch "/api/v1/leads/{id}" => routes::leads::update_lead;
+    delete "/api/v1/leads/{id}" => routes::leads::delete_lead;
+    post "/api/v1/leads/{id}/convert" => routes::leads::convert_lead;
+    get "/api/v1/leads/{id}/scores" => routes::leads::lead_scores;
+    get "/api/v1/lead-sources" => routes::leads::list_sources;
+    post "/api/v1/lead-sources" => routes::leads::create_source;
+    patch "/api/v1/lead-sources/{slug}" => routes::leads::update_source;
+    get "/api/v1/lead-scoring" => routes::leads::get_scoring;
+    put "/api/v1/lead-scoring" => routes::leads::set_scoring;
 }
 
 /// Interactive API docs: Swagger UI (embedded in the binary, no CDN) at

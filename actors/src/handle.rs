@@ -18,11 +18,14 @@ use uuid::Uuid;
 use crate::bus::{publish_loop, subscribe_loop, BusControl, BusEvent, BusOut};
 use crate::deals::{Board, Caller, Command, DealError, DealFilter, DealPage, DealView, Pipeline, Reader, Written};
 use crate::event::EventRecord;
+use crate::leads::{LeadFilter, LeadPage, LeadReader, LeadView, Source, Weights};
 use crate::principal::{Principal, Viewer};
 use crate::protocol::Encoding;
 use crate::registry::{CloseAllSessions, CountRunning, GetWorkspace, KickIn, Registry, Route};
 use crate::session::WsSession;
-use crate::workspace::messages::{GetBoard, GetDeal, ListDeals, ListPipelines, Write};
+use crate::workspace::messages::{
+    GetBoard, GetDeal, GetLead, LeadSettings, ListDeals, ListLeads, ListPipelines, Write,
+};
 use crate::workspace::WorkspaceActor;
 
 /// Tunables of the real-time core. Defaults follow docs/PROTOCOL.md.
@@ -194,6 +197,32 @@ impl Realtime {
         reader: Reader,
     ) -> Result<Option<Board>, RealtimeError> {
         Ok(self.workspace(workspace_id).await?.send(GetBoard { pipeline_id, filter, reader }).await?)
+    }
+
+    /// One lead, if `reader` may see it.
+    pub async fn lead(
+        &self,
+        workspace_id: Uuid,
+        id: Uuid,
+        reader: LeadReader,
+    ) -> Result<Option<LeadView>, RealtimeError> {
+        Ok(self.workspace(workspace_id).await?.send(GetLead { id, reader }).await?)
+    }
+
+    /// One page of leads and how many matched.
+    pub async fn leads(
+        &self,
+        workspace_id: Uuid,
+        filter: LeadFilter,
+        reader: LeadReader,
+        page: LeadPage,
+    ) -> Result<(Vec<LeadView>, usize), RealtimeError> {
+        Ok(self.workspace(workspace_id).await?.send(ListLeads { filter, reader, page }).await?)
+    }
+
+    /// The workspace's lead sources and scoring weights.
+    pub async fn lead_settings(&self, workspace_id: Uuid) -> Result<(Vec<Source>, Weights), RealtimeError> {
+        Ok(self.workspace(workspace_id).await?.send(LeadSettings).await?)
     }
 
     /// The workspace's pipelines, in order.

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod deals;
 pub mod idempotency;
 pub mod invitations;
+pub mod leads;
 pub mod login_failures;
 pub mod members;
 mod migrate;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod deals;
 pub mod health;
 pub mod invitations;
+pub mod leads;
 pub mod me;
 pub mod members;
 pub mod pipelines;

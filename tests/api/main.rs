@@ -13,6 +13,7 @@ mod deals;
 mod delivery;
 mod idempotency;
 mod invitations;
+mod leads;
 mod members;
 mod openapi;
 mod permissions;

@@ -128,6 +128,10 @@ enum Target {
     DeletedDeal,
     /// `{id}/products/{line_id}`: a line of a new deal owned by the rep.
     DealLine,
+    /// `{id}`: a new lead owned by the rep.
+    Lead,
+    /// `{slug}`: a new custom lead source.
+    LeadSource,
 }
 
 /// One row of the matrix: a route and what each caller gets.
@@ -186,6 +190,22 @@ fn body_line(f: &Fixture) -> Value {
 fn body_quantity(_: &Fixture) -> Value {
     json!({"quantity": 3})
 }
+fn body_lead(f: &Fixture) -> Value {
+    json!({"first_name": format!("Lead {}", f.n), "email": format!("lead{}@example.com", f.n)})
+}
+fn body_lead_patch(f: &Fixture) -> Value {
+    json!({"last_name": format!("Changed {}", f.n)})
+}
+fn body_source(f: &Fixture) -> Value {
+    json!({"slug": format!("src-{}", f.n), "label": format!("Source {}", f.n)})
+}
+fn body_label(f: &Fixture) -> Value {
+    json!({"label": format!("Label {}", f.n)})
+}
+fn body_weights(f: &Fixture) -> Value {
+    json!({"source": 20.0 - (f.n % 5) as f64, "company_size": 20.0, "value": 20.0, "title": 15.0, "completeness": 10.0,
+           "engagement": 15.0, "decay_per_day": 3.0, "decay_grace_days": 3.0})
+}
 
 #[allow(clippy::type_complexity)]
 fn c(
@@ -243,6 +263,18 @@ fn matrix() -> Vec<Case> {
         c("post", "/api/v1/deals/{id}/products", Matrix(Write(Entity::Deals)), Target::Deal, Some(body_line), [A(201), A(201), A(201), F, A(201), S]),
         c("patch", "/api/v1/deals/{id}/products/{line_id}", Matrix(Write(Entity::Deals)), Target::DealLine, Some(body_quantity), [A(200), A(200), A(200), F, A(200), S]),
         c("delete", "/api/v1/deals/{id}/products/{line_id}", Matrix(Write(Entity::Deals)), Target::DealLine, None, [A(200), A(200), A(200), F, A(200), S]),
+        c("get", "/api/v1/leads", Matrix(Read(Entity::Leads)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("post", "/api/v1/leads", Matrix(Write(Entity::Leads)), Target::None, Some(body_lead), [A(201), A(201), A(201), F, A(201), S]),
+        c("get", "/api/v1/leads/{id}", Matrix(Read(Entity::Leads)), Target::Lead, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("patch", "/api/v1/leads/{id}", Matrix(Write(Entity::Leads)), Target::Lead, Some(body_lead_patch), [A(200), A(200), A(200), F, A(200), S]),
+        c("delete", "/api/v1/leads/{id}", Matrix(Write(Entity::Leads)), Target::Lead, None, [A(204), A(204), A(204), F, A(204), S]),
+        c("post", "/api/v1/leads/{id}/convert", Matrix(Write(Entity::Leads)), Target::Lead, Some(body_empty), [A(200), A(200), A(200), F, A(200), S]),
+        c("get", "/api/v1/leads/{id}/scores", Matrix(Read(Entity::Leads)), Target::Lead, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("get", "/api/v1/lead-sources", Matrix(Read(Entity::Leads)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("post", "/api/v1/lead-sources", Matrix(ManagePipelines), Target::None, Some(body_source), [A(201), A(201), F, F, F, F]),
+        c("patch", "/api/v1/lead-sources/{slug}", Matrix(ManagePipelines), Target::LeadSource, Some(body_label), [A(200), A(200), F, F, F, F]),
+        c("get", "/api/v1/lead-scoring", Matrix(Read(Entity::Leads)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("put", "/api/v1/lead-scoring", Matrix(ManagePipelines), Target::None, Some(body_weights), [A(200), A(200), F, F, F, F]),
     ]
 }
 
@@ -267,6 +299,11 @@ pub async fn fingerprint(app: &TestApp) -> String {
           'stages=' || coalesce((SELECT string_agg(id || ':' || version || ':' || coalesce(deleted_at::text, '-'), ',' ORDER BY id) FROM stages), ''),
           'deals=' || coalesce((SELECT string_agg(id || ':' || version, ',' ORDER BY id) FROM deals), ''),
           'deal_products=' || (SELECT count(*) FROM deal_products),
+          'leads=' || coalesce((SELECT string_agg(id || ':' || version, ',' ORDER BY id) FROM leads), ''),
+          'lead_sources=' || coalesce((SELECT string_agg(slug || ':' || label || ':' || archived, ',' ORDER BY slug) FROM lead_sources), ''),
+          'lead_scoring=' || coalesce((SELECT string_agg(weights::text, ',') FROM lead_scoring), ''),
+          'contacts=' || (SELECT count(*) FROM contacts),
+          'companies=' || (SELECT count(*) FROM companies),
           'audit_log=' || (SELECT count(*) FROM audit_log))";
     app.db().await.query_one(SQL, &[]).await.unwrap().get(0)
 }
@@ -440,6 +477,20 @@ impl World {
                     }
                     _ => Some(id),
                 }
+            }
+            Target::Lead => {
+                let rep = self.people[2].user_id;
+                let body = json!({"first_name": format!("Target {n}"), "owner_id": rep});
+                let res = self.owner.browser.post("/api/v1/leads", &body).await;
+                assert_eq!(res.status(), StatusCode::CREATED, "target lead for case {n}");
+                Some(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned())
+            }
+            Target::LeadSource => {
+                let slug = format!("target-{n}");
+                let body = json!({"slug": slug, "label": format!("Target {n}")});
+                let res = self.owner.browser.post("/api/v1/lead-sources", &body).await;
+                assert_eq!(res.status(), StatusCode::CREATED, "target source for case {n}");
+                Some(slug)
             }
         }
     }

@@ -36,6 +36,12 @@ const ID_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/deals/{id}/products"),
     ("patch", "/api/v1/deals/{id}/products/{line_id}"),
     ("delete", "/api/v1/deals/{id}/products/{line_id}"),
+    ("get", "/api/v1/leads/{id}"),
+    ("patch", "/api/v1/leads/{id}"),
+    ("delete", "/api/v1/leads/{id}"),
+    ("post", "/api/v1/leads/{id}/convert"),
+    ("get", "/api/v1/leads/{id}/scores"),
+    ("patch", "/api/v1/lead-sources/{slug}"),
 ];
 
 /// List endpoints (collections, `GET` without an id).
@@ -67,6 +73,9 @@ fn body_for(method: &str, template: &str) -> Option<Value> {
         ("put", "/api/v1/deals/{id}/stage") => Some(json!({"stage_id": Uuid::nil()})),
         ("post", "/api/v1/deals/{id}/products") => Some(json!({"name": "Seat", "unit_price": 100})),
         ("patch", "/api/v1/deals/{id}/products/{line_id}") => Some(json!({"quantity": 2})),
+        ("patch", "/api/v1/leads/{id}") => Some(json!({"last_name": "Changed"})),
+        ("post", "/api/v1/leads/{id}/convert") => Some(json!({})),
+        ("patch", "/api/v1/lead-sources/{slug}") => Some(json!({"label": "Changed"})),
         _ => None,
     }
 }
@@ -107,6 +116,7 @@ struct Tenants {
     b_deal: String,
     b_deleted_deal: String,
     b_line: String,
+    b_lead: String,
 }
 
 async fn invite(by: &SignedIn, email: &str, role: &str) -> Value {
@@ -177,6 +187,11 @@ impl Tenants {
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let b_line = s(&res.json::<Value>().await.unwrap()["line_items"][0], "id");
+        let res = bob.browser.post("/api/v1/leads", &json!({"first_name": "Beta lead"})).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let b_lead = s(&res.json::<Value>().await.unwrap(), "id");
+        let res = bob.browser.post("/api/v1/lead-sources", &json!({"slug": "beta-only", "label": "Beta"})).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
 
         Tenants {
             app,
@@ -195,6 +210,7 @@ impl Tenants {
             b_deal,
             b_deleted_deal,
             b_line,
+            b_lead,
         }
     }
 }
@@ -326,6 +342,10 @@ async fn foreign_ids_answer_like_missing_ones_and_change_nothing() {
             format!("{}/products/{}", t.b_deal, t.b_line),
             format!("{}/products/{}", rid(), rid()),
         ),
+        ids("/api/v1/leads/{id}", t.b_lead.clone(), rid()),
+        ids("/api/v1/leads/{id}/convert", t.b_lead.clone(), rid()),
+        ids("/api/v1/leads/{id}/scores", t.b_lead.clone(), rid()),
+        ids("/api/v1/lead-sources/{slug}", "beta-only".into(), "never-made".into()),
     ];
     for (template, foreign, random) in targets {
         for (method, tpl) in ID_ROUTES.iter().filter(|(_, p)| *p == template) {

@@ -133,6 +133,28 @@ pub struct PipelineChanges {
 /// A write the workspace actor performs.
 #[derive(Clone)]
 pub enum Command {
+    CreateLead(Box<crate::leads::NewLead>),
+    UpdateLead {
+        id: Uuid,
+        changes: Box<crate::leads::LeadChanges>,
+        if_version: Option<i64>,
+    },
+    DeleteLead {
+        id: Uuid,
+    },
+    ConvertLead(Box<crate::leads::Convert>),
+    AddLeadSource {
+        slug: String,
+        label: String,
+    },
+    UpdateLeadSource {
+        slug: String,
+        label: Option<String>,
+        archived: Option<bool>,
+    },
+    SetScoringWeights(crate::leads::Weights),
+    /// Score every open lead again (the daily decay).
+    RescoreLeads,
     CreateDeal(Box<NewDeal>),
     UpdateDeal {
         id: Uuid,
@@ -197,6 +219,11 @@ pub enum Command {
 pub enum Outcome {
     Deal(Box<DealView>),
     Pipeline(Box<Pipeline>),
+    Lead(Box<crate::leads::LeadView>),
+    Source(Box<crate::leads::Source>),
+    Weights(crate::leads::Weights),
+    /// How many leads changed score.
+    Rescored(usize),
 }
 
 /// A committed write: its result and the seq of its last event.
@@ -255,6 +282,14 @@ pub struct HistoryRow {
 /// The committed state plus the effects of the batch planned so far.
 pub struct Staged<'a> {
     base: &'a DealState,
+    pub(crate) lead_base: &'a crate::leads::LeadState,
+    pub(crate) leads: HashMap<Uuid, crate::leads::Lead>,
+    pub(crate) lead_scores: Vec<crate::leads::command::ScoreRow>,
+    pub(crate) new_contacts: Vec<crate::leads::command::NewContactRow>,
+    pub(crate) new_companies: Vec<crate::leads::command::NewCompanyRow>,
+    /// Custom sources added or changed (the last entry for a slug wins).
+    pub(crate) sources: Vec<crate::leads::Source>,
+    pub(crate) weights: Option<crate::leads::Weights>,
     pub(crate) now: DateTime<Utc>,
     pub(crate) deals: HashMap<Uuid, Deal>,
     pub(crate) pipelines: HashMap<Uuid, Pipeline>,
@@ -268,9 +303,16 @@ pub struct Staged<'a> {
 }
 
 impl<'a> Staged<'a> {
-    pub fn new(base: &'a DealState, now: DateTime<Utc>) -> Self {
+    pub fn new(base: &'a DealState, lead_base: &'a crate::leads::LeadState, now: DateTime<Utc>) -> Self {
         Staged {
             base,
+            lead_base,
+            leads: HashMap::new(),
+            lead_scores: Vec::new(),
+            new_contacts: Vec::new(),
+            new_companies: Vec::new(),
+            sources: Vec::new(),
+            weights: None,
             now,
             deals: HashMap::new(),
             pipelines: HashMap::new(),
@@ -577,7 +619,15 @@ impl<'a> Staged<'a> {
     /// nothing is staged.
     pub fn plan(&mut self, caller: &Caller, cmd: Command) -> Result<Outcome, DealError> {
         match cmd {
-            Command::CreateDeal(new) => self.create_deal(caller, *new),
+            Command::CreateLead(new) => self.create_lead(caller, *new),
+            Command::UpdateLead { id, changes, if_version } => self.update_lead(caller, id, *changes, if_version),
+            Command::DeleteLead { id } => self.delete_lead(caller, id),
+            Command::ConvertLead(c) => self.convert_lead(caller, *c),
+            Command::AddLeadSource { slug, label } => self.add_source(caller, slug, label),
+            Command::UpdateLeadSource { slug, label, archived } => self.update_source(caller, slug, label, archived),
+            Command::SetScoringWeights(w) => self.set_weights(caller, w),
+            Command::RescoreLeads => Ok(Outcome::Rescored(self.rescore_all(None, "daily rescoring"))),
+            Command::CreateDeal(new) => self.create_deal_for(caller, *new),
             Command::UpdateDeal { id, changes, if_version } => self.update_deal(caller, id, *changes, if_version),
             Command::MoveDeal { id, stage_id, lost_reason, before_id, after_id } => {
                 self.move_deal(caller, id, stage_id, lost_reason, before_id, after_id)
@@ -608,7 +658,7 @@ impl<'a> Staged<'a> {
         Ok(p.clone())
     }
 
-    fn create_deal(&mut self, caller: &Caller, new: NewDeal) -> Result<Outcome, DealError> {
+    pub(crate) fn create_deal_for(&mut self, caller: &Caller, new: NewDeal) -> Result<Outcome, DealError> {
         // The pipeline: named, the stage's, or the first active one.
         let pipeline_id = match (new.pipeline_id, new.stage_id) {
             (Some(p), _) => p,

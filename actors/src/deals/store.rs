@@ -168,6 +168,12 @@ pub struct BatchWrite<'a> {
     pub deleted_stages: &'a [Uuid],
     pub history: &'a [HistoryRow],
     pub audits: &'a [AuditRow],
+    pub leads: Vec<(&'a crate::leads::Lead, Option<i64>)>,
+    pub lead_scores: &'a [crate::leads::command::ScoreRow],
+    pub new_contacts: &'a [crate::leads::command::NewContactRow],
+    pub new_companies: &'a [crate::leads::command::NewCompanyRow],
+    pub sources: &'a [crate::leads::Source],
+    pub weights: Option<&'a crate::leads::Weights>,
     pub events: Vec<NewEvent>,
     pub now: DateTime<Utc>,
 }
@@ -222,6 +228,9 @@ pub async fn write_batch(c: &impl GenericClient, b: BatchWrite<'_>) -> Result<Ve
         c.execute(&stmt, &[&ws, &b.deleted_stages, &b.now]).await?;
     }
 
+    // Contacts and companies a conversion creates come before the deals
+    // that link to them.
+    crate::leads::store::insert_converted_records(c, ws, b.new_companies, b.new_contacts, b.now).await?;
     let (new, changed): (Vec<_>, Vec<_>) = b.deals.iter().partition(|(_, prev)| prev.is_none());
     if !new.is_empty() {
         let rows = Value::Array(new.iter().map(|(d, p)| deal_json(d, *p)).collect());
@@ -280,6 +289,7 @@ pub async fn write_batch(c: &impl GenericClient, b: BatchWrite<'_>) -> Result<Ve
             .await?;
         c.execute(&stmt, &[&ws, &deal, &from, &to, &user, &token, &at]).await?;
     }
+    crate::leads::store::write_leads(c, ws, &b.leads, b.lead_scores, b.sources, b.weights, b.now).await?;
     if !b.audits.is_empty() {
         write_audits(c, ws, b.audits).await?;
     }

@@ -140,7 +140,8 @@ impl World {
     /// Plans one batch and applies it like a committed one.
     fn run_batch(&mut self, ops: &[Op]) -> Result<(), TestCaseError> {
         let now = Utc::now();
-        let mut staged = Staged::new(&self.state, now);
+        let leads = crate::leads::LeadState::default();
+        let mut staged = Staged::new(&self.state, &leads, now);
         let mut created = Vec::new();
         for op in ops {
             let (who, cmd) = self.command(op);

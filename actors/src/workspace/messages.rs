@@ -128,3 +128,25 @@ pub struct ListDeals {
     pub reader: crate::deals::Reader,
     pub page: crate::deals::DealPage,
 }
+
+/// One lead, when the reader may see it.
+#[derive(Message)]
+#[rtype(result = "Option<crate::leads::LeadView>")]
+pub struct GetLead {
+    pub id: Uuid,
+    pub reader: crate::leads::LeadReader,
+}
+
+/// One page of leads matching a filter, and how many matched.
+#[derive(Message)]
+#[rtype(result = "(Vec<crate::leads::LeadView>, usize)")]
+pub struct ListLeads {
+    pub filter: crate::leads::LeadFilter,
+    pub reader: crate::leads::LeadReader,
+    pub page: crate::leads::LeadPage,
+}
+
+/// The lead sources (built-in and custom) and the scoring weights.
+#[derive(Message)]
+#[rtype(result = "(Vec<crate::leads::Source>, crate::leads::Weights)")]
+pub struct LeadSettings;

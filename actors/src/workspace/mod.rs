@@ -27,6 +27,7 @@ use crate::deals::DealState;
 use crate::event::{topic_matches, EventRecord};
 use crate::handle::Publisher;
 use crate::handle::RealtimeConfig;
+use crate::leads::LeadState;
 use crate::principal::Viewer;
 use crate::protocol::{close, encode, EncodedEvent, Encoding, Frame, ServerMessage};
 use crate::store;
@@ -67,6 +68,8 @@ pub struct WorkspaceActor {
     presence_flush_scheduled: bool,
     /// Pipelines and deals, as committed.
     deals: DealState,
+    /// Leads, their sources and scoring weights, as committed.
+    leads: LeadState,
     /// Writes waiting for the next batch.
     writes: VecDeque<writer::Queued>,
     /// A batch is being committed.
@@ -100,6 +103,7 @@ impl WorkspaceActor {
             presence: presence::Presence::default(),
             presence_flush_scheduled: false,
             deals: DealState::default(),
+            leads: LeadState::default(),
             writes: VecDeque::new(),
             writing: false,
             publisher,
@@ -329,6 +333,45 @@ impl WorkspaceActor {
                     }
                 }
             }
+            "lead" => {
+                if let Some(v) = r.data.get("lead").cloned() {
+                    if let Ok(view) = serde_json::from_value::<crate::leads::LeadView>(v) {
+                        self.leads.apply_lead(view.lead);
+                    }
+                }
+                if let Some(s) = r.data.get("source").cloned().and_then(|v| serde_json::from_value(v).ok()) {
+                    self.leads.apply_source(s);
+                }
+                if let Some(w) = r.data.get("weights").cloned().and_then(|v| serde_json::from_value(v).ok()) {
+                    self.leads.apply_weights(w);
+                }
+            }
+            "activity" => {
+                // A logged activity keeps its deal off the at-risk list
+                // and counts for its lead's recency.
+                let at = r.at;
+                let id = |k: &str| r.data.get(k).and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
+                if let Some(d) = id("deal_id") {
+                    self.deals.touch_activity(d, at);
+                }
+                if let Some(l) = id("lead_id") {
+                    self.leads.touch_activity(l, at);
+                }
+            }
+            // Cards show contact and company names: keep them current.
+            "contact" | "company" => {
+                let id = r.data.get("id").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
+                let name = r.data.get("name").and_then(|v| v.as_str()).map(str::to_owned);
+                let deleted = r.kind.ends_with(".deleted");
+                if let Some(id) = id {
+                    let name = if deleted { None } else { name };
+                    if family == "contact" {
+                        self.deals.rename_contact(id, name);
+                    } else {
+                        self.deals.rename_company(id, name);
+                    }
+                }
+            }
             "pipeline" | "stage" => {
                 if let Some(v) = r.data.get("pipeline").cloned() {
                     match serde_json::from_value(v) {
@@ -372,12 +415,14 @@ impl WorkspaceActor {
             let head = store::select_stream_head(&tx, id).await.map_err(|e| e.to_string())?;
             let (pipelines, deals) =
                 crate::deals::store::select_deal_state(&tx, id).await.map_err(|e| e.to_string())?;
+            let leads = crate::leads::store::select_lead_state(&tx, id).await.map_err(|e| e.to_string())?;
             tx.commit().await.map_err(|e| e.to_string())?;
-            Ok::<_, String>((head, pipelines, deals))
+            Ok::<_, String>((head, pipelines, deals, leads))
         };
         let started = Instant::now();
         ctx.wait(fut.into_actor(self).map(move |res, act, ctx| match res {
-            Ok(((epoch, seq), pipelines, deals)) => {
+            Ok(((epoch, seq), pipelines, deals, (leads, sources, weights))) => {
+                act.leads = LeadState::from_parts(leads, sources, weights);
                 act.epoch = epoch;
                 act.head = if reset_head { seq } else { act.head.max(seq) };
                 act.deals = DealState::from_parts(pipelines, deals);
@@ -815,6 +860,31 @@ impl Handler<GetBoard> for WorkspaceActor {
         board.seq = self.head;
         board.epoch = self.epoch;
         Some(board)
+    }
+}
+
+impl Handler<GetLead> for WorkspaceActor {
+    type Result = Option<crate::leads::LeadView>;
+    fn handle(&mut self, msg: GetLead, _: &mut Self::Context) -> Self::Result {
+        self.idle_since = Instant::now();
+        let l = self.leads.lead(msg.id).filter(|l| l.deleted_at.is_none() && msg.reader.sees(l))?;
+        Some(crate::leads::LeadView::of(l, chrono::Utc::now()))
+    }
+}
+
+impl Handler<ListLeads> for WorkspaceActor {
+    type Result = MessageResult<ListLeads>;
+    fn handle(&mut self, m: ListLeads, _: &mut Self::Context) -> Self::Result {
+        self.idle_since = Instant::now();
+        MessageResult(self.leads.list(&m.filter, &m.reader, m.page, chrono::Utc::now()))
+    }
+}
+
+impl Handler<LeadSettings> for WorkspaceActor {
+    type Result = MessageResult<LeadSettings>;
+    fn handle(&mut self, _: LeadSettings, _: &mut Self::Context) -> Self::Result {
+        self.idle_since = Instant::now();
+        MessageResult((self.leads.sources().to_vec(), self.leads.weights()))
     }
 }
 

@@ -23,6 +23,8 @@ use crate::deals::command::{AuditRow, HistoryRow, Staged};
 use crate::deals::store::{self, BatchWrite, WriteFailure};
 use crate::deals::{Caller, Command, Deal, DealError, Outcome, Pipeline, Written};
 use crate::event::{EventRecord, NewEvent};
+use crate::leads::command::{NewCompanyRow, NewContactRow, ScoreRow};
+use crate::leads::{Lead, Source, Weights};
 
 /// Most writes committed in one transaction.
 const MAX_BATCH: usize = 512;
@@ -53,6 +55,12 @@ struct Planned {
 /// What a batch writes, owned so the transaction can run off the actor.
 struct Batch {
     deals: Vec<(Deal, Option<i64>)>,
+    leads: Vec<(Lead, Option<i64>)>,
+    lead_scores: Vec<ScoreRow>,
+    new_contacts: Vec<NewContactRow>,
+    new_companies: Vec<NewCompanyRow>,
+    sources: Vec<Source>,
+    weights: Option<Weights>,
     lines: Vec<uuid::Uuid>,
     pipelines: Vec<(Pipeline, Option<i64>)>,
     deleted_stages: Vec<uuid::Uuid>,
@@ -76,7 +84,7 @@ impl WorkspaceActor {
             let solo = self.writes.front().is_some_and(|q| q.solo);
             let take = if solo { 1 } else { self.writes.len().min(MAX_BATCH) };
             let queued: VecDeque<Queued> = self.writes.drain(..take).collect();
-            let mut staged = Staged::new(&self.deals, now);
+            let mut staged = Staged::new(&self.deals, &self.leads, now);
             let mut planned = Vec::with_capacity(queued.len());
             for q in queued {
                 let start = staged.events.len();
@@ -112,6 +120,7 @@ impl WorkspaceActor {
             let lines: Vec<&Deal> =
                 batch.deals.iter().map(|(d, _)| d).filter(|d| batch.lines.contains(&d.id)).collect();
             let pipelines: Vec<(&Pipeline, Option<i64>)> = batch.pipelines.iter().map(|(p, v)| (p, *v)).collect();
+            let leads: Vec<(&Lead, Option<i64>)> = batch.leads.iter().map(|(l, v)| (l, *v)).collect();
             let records = store::write_batch(
                 &tx,
                 BatchWrite {
@@ -122,18 +131,35 @@ impl WorkspaceActor {
                     deleted_stages: &batch.deleted_stages,
                     history: &batch.history,
                     audits: &batch.audits,
+                    leads,
+                    lead_scores: &batch.lead_scores,
+                    new_contacts: &batch.new_contacts,
+                    new_companies: &batch.new_companies,
+                    sources: &batch.sources,
+                    weights: batch.weights.as_ref(),
                     events,
                     now: batch.now,
                 },
             )
             .await?;
             tx.commit().await?;
-            Ok::<_, WriteFailure>((records, batch.deals, batch.pipelines))
+            Ok::<_, WriteFailure>((records, batch.deals, batch.pipelines, batch.leads, batch.sources, batch.weights))
         };
         ctx.spawn(write.into_actor(self).map(move |res, act, ctx| {
             act.writing = false;
             match res {
-                Ok((records, deals, pipelines)) => act.committed(records, deals, pipelines, planned, ctx),
+                Ok((records, deals, pipelines, leads, sources, weights)) => {
+                    for (l, _) in leads {
+                        act.leads.apply_lead(l);
+                    }
+                    for s in sources {
+                        act.leads.apply_source(s);
+                    }
+                    if let Some(w) = weights {
+                        act.leads.apply_weights(w);
+                    }
+                    act.committed(records, deals, pipelines, planned, ctx)
+                }
                 Err(e) => act.failed(e, planned, ctx),
             }
             act.flush(ctx);
@@ -211,8 +237,22 @@ impl Batch {
         let base = s.base();
         let deals = s.deals.values().map(|d| (d.clone(), base.deal(d.id).map(|o| o.version))).collect();
         let pipelines = s.pipelines.values().map(|p| (p.clone(), base.pipeline(p.id).map(|o| o.version))).collect();
+        let leads = s.leads.values().map(|l| (l.clone(), s.lead_base.lead(l.id).map(|o| o.version))).collect();
+        // The last change of each source wins.
+        let mut sources: Vec<Source> = Vec::new();
+        for src in s.sources.iter().rev() {
+            if !sources.iter().any(|x| x.slug == src.slug) {
+                sources.push(src.clone());
+            }
+        }
         Batch {
             deals,
+            leads,
+            lead_scores: s.lead_scores,
+            new_contacts: s.new_contacts,
+            new_companies: s.new_companies,
+            sources,
+            weights: s.weights,
             lines: s.lines_changed.iter().copied().collect(),
             pipelines,
             deleted_stages: s.deleted_stages,

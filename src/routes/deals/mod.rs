@@ -231,13 +231,19 @@ pub struct DealHistoryResponse {
     pub time_in_stage: Vec<StageTime>,
 }
 
+/// The answer to a write through the workspace actor: the record, its
+/// version as the `ETag` when it has one, and the seq of the write's last
+/// event as `Pulse-Seq`.
 pub(crate) fn deal_reply(status: actix_web::http::StatusCode, w: pulse_actors::deals::Written) -> HttpResponse {
+    let mut res = HttpResponse::build(status);
+    res.insert_header(("Pulse-Seq", w.seq.to_string()));
     match w.outcome {
-        Outcome::Deal(d) => HttpResponse::build(status)
-            .insert_header(etag(d.deal.version))
-            .insert_header(("Pulse-Seq", w.seq.to_string()))
-            .json(d),
-        Outcome::Pipeline(p) => HttpResponse::build(status).insert_header(("Pulse-Seq", w.seq.to_string())).json(p),
+        Outcome::Deal(d) => res.insert_header(etag(d.deal.version)).json(d),
+        Outcome::Pipeline(p) => res.json(p),
+        Outcome::Lead(l) => res.insert_header(etag(l.lead.version)).json(l),
+        Outcome::Source(s) => res.json(s),
+        Outcome::Weights(w) => res.json(w),
+        Outcome::Rescored(n) => res.json(serde_json::json!({ "rescored": n })),
     }
 }
 
