@@ -98,6 +98,12 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         routes::leads::update_source,
         routes::leads::get_scoring,
         routes::leads::set_scoring,
+        routes::widgets::list_widgets,
+        routes::widgets::create_widget,
+        routes::widgets::update_widget,
+        routes::widgets::revoke_widget,
+        routes::widgets::rotate_widget,
+        routes::widgets::submit_lead,
     ),
     components(
         schemas(Problem, FieldError, Currency),

@@ -69,6 +69,10 @@ impl Application {
             Some((_, conn)) => RateLimiter::redis(settings.rate_limit_per_minute, conn.clone()),
             None => RateLimiter::local(settings.rate_limit_per_minute),
         };
+        let widget_limiter = match &redis {
+            Some((_, conn)) => RateLimiter::redis(crate::routes::widgets::SUBMISSIONS_PER_MINUTE, conn.clone()),
+            None => RateLimiter::local(crate::routes::widgets::SUBMISSIONS_PER_MINUTE),
+        };
         let realtime = Realtime::start(pool.clone(), settings.realtime(), redis.map(|(client, _)| client));
         let stream_limits = ConnectionLimits::new(settings.ws_max_per_user, settings.ws_max_per_ip);
         let maintenance = jobs::spawn_maintenance(pool.clone(), settings.event_retention_days);
@@ -82,6 +86,7 @@ impl Application {
             origins,
             hasher,
             limiter,
+            widget_limiter,
             metrics: Metrics::default(),
             realtime: realtime.clone(),
             stream_limits,
@@ -94,6 +99,12 @@ impl Application {
                 .app_data(extract::path_config())
                 .app_data(web::PayloadConfig::new(http::JSON_LIMIT))
                 .configure(route_table)
+                // CORS preflight of the public lead widget endpoint (the
+                // route table's methods have no OPTIONS).
+                .route(
+                    "/api/v1/widget/{key}/leads",
+                    web::method(actix_web::http::Method::OPTIONS).to(routes::widgets::preflight_submission),
+                )
                 .default_service(web::to(extract::not_found))
                 .wrap(from_fn(http::idempotency::idempotency))
                 .wrap(from_fn(http::rate_limit::limit))
@@ -252,6 +263,13 @@ route_table! {
     patch "/api/v1/lead-sources/{slug}" => routes::leads::update_source;
     get "/api/v1/lead-scoring" => routes::leads::get_scoring;
     put "/api/v1/lead-scoring" => routes::leads::set_scoring;
+    get "/api/v1/lead-widgets" => routes::widgets::list_widgets;
+    post "/api/v1/lead-widgets" => routes::widgets::create_widget;
+    patch "/api/v1/lead-widgets/{id}" => routes::widgets::update_widget;
+    delete "/api/v1/lead-widgets/{id}" => routes::widgets::revoke_widget;
+    post "/api/v1/lead-widgets/{id}/rotate" => routes::widgets::rotate_widget;
+    post "/api/v1/widget/{key}/leads" => routes::widgets::submit_lead;
+    get "/widget.js" => routes::widgets::widget_js;
 }
 
 /// Interactive API docs: Swagger UI (embedded in the binary, no CDN) at

@@ -18,6 +18,8 @@ pub struct AppState {
     pub origins: OriginAllowlist,
     pub hasher: Hasher,
     pub limiter: RateLimiter,
+    /// Lead widget submissions: 10 per minute per IP and widget.
+    pub widget_limiter: RateLimiter,
     pub metrics: Metrics,
     /// The real-time core: workspace actors, the event stream, the bus.
     pub realtime: pulse_actors::Realtime,

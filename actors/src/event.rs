@@ -21,6 +21,8 @@ pub struct ActorRef {
 pub enum ActorKind {
     User,
     Token,
+    /// A website lead widget (its id).
+    Widget,
 }
 
 impl ActorKind {
@@ -28,6 +30,7 @@ impl ActorKind {
         match self {
             ActorKind::User => "user",
             ActorKind::Token => "token",
+            ActorKind::Widget => "widget",
         }
     }
 }

@@ -81,6 +81,7 @@ pub async fn select_events_between(
             let actor = match (actor_type.as_deref(), actor_id) {
                 (Some("user"), Some(id)) => Some(ActorRef { kind: ActorKind::User, id }),
                 (Some("token"), Some(id)) => Some(ActorRef { kind: ActorKind::Token, id }),
+                (Some("widget"), Some(id)) => Some(ActorRef { kind: ActorKind::Widget, id }),
                 _ => None,
             };
             let visibility: serde_json::Value = r.get(6);

@@ -16,6 +16,7 @@ pub mod sessions;
 pub mod stream_tickets;
 pub mod tokens;
 pub mod users;
+pub mod widgets;
 pub mod workspaces;
 
 use std::str::FromStr;

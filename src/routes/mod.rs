@@ -14,4 +14,5 @@ pub mod pipelines;
 pub mod stream;
 pub mod tokens;
 pub mod validate;
+pub mod widgets;
 pub mod workspace;

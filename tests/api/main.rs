@@ -22,4 +22,5 @@ mod shutdown;
 mod stream;
 mod tenancy;
 mod tokens;
+mod widgets;
 mod workspace;

@@ -26,6 +26,8 @@ pub const EXCLUDED: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/stream"),
+    // Public, gated by the widget key and Origin: tests/api/widgets.rs.
+    ("post", "/api/v1/widget/{key}/leads"),
 ];
 
 /// The routes the tests must cover: `/api/v1` minus [`EXCLUDED`].
@@ -132,6 +134,8 @@ enum Target {
     Lead,
     /// `{slug}`: a new custom lead source.
     LeadSource,
+    /// `{id}`: a new lead widget.
+    Widget,
 }
 
 /// One row of the matrix: a route and what each caller gets.
@@ -189,6 +193,9 @@ fn body_line(f: &Fixture) -> Value {
 }
 fn body_quantity(_: &Fixture) -> Value {
     json!({"quantity": 3})
+}
+fn body_widget(f: &Fixture) -> Value {
+    json!({"name": format!("Widget {}", f.n), "allowed_origins": ["https://shop.example.com"]})
 }
 fn body_lead(f: &Fixture) -> Value {
     json!({"first_name": format!("Lead {}", f.n), "email": format!("lead{}@example.com", f.n)})
@@ -275,6 +282,11 @@ fn matrix() -> Vec<Case> {
         c("patch", "/api/v1/lead-sources/{slug}", Matrix(ManagePipelines), Target::LeadSource, Some(body_label), [A(200), A(200), F, F, F, F]),
         c("get", "/api/v1/lead-scoring", Matrix(Read(Entity::Leads)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
         c("put", "/api/v1/lead-scoring", Matrix(ManagePipelines), Target::None, Some(body_weights), [A(200), A(200), F, F, F, F]),
+        c("get", "/api/v1/lead-widgets", Matrix(ManageSettings), Target::None, None, [A(200), F, F, F, F, F]),
+        c("post", "/api/v1/lead-widgets", Matrix(ManageSettings), Target::None, Some(body_widget), [A(201), F, F, F, F, F]),
+        c("patch", "/api/v1/lead-widgets/{id}", Matrix(ManageSettings), Target::Widget, Some(body_rename), [A(200), F, F, F, F, F]),
+        c("delete", "/api/v1/lead-widgets/{id}", Matrix(ManageSettings), Target::Widget, None, [A(204), F, F, F, F, F]),
+        c("post", "/api/v1/lead-widgets/{id}/rotate", Matrix(ManageSettings), Target::Widget, Some(body_empty), [A(200), F, F, F, F, F]),
     ]
 }
 
@@ -303,6 +315,7 @@ pub async fn fingerprint(app: &TestApp) -> String {
           'lead_sources=' || coalesce((SELECT string_agg(slug || ':' || label || ':' || archived, ',' ORDER BY slug) FROM lead_sources), ''),
           'lead_scoring=' || coalesce((SELECT string_agg(weights::text, ',') FROM lead_scoring), ''),
           'contacts=' || (SELECT count(*) FROM contacts),
+          'lead_widgets=' || coalesce((SELECT string_agg(id || ':' || name || ':' || key_prefix || ':' || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM lead_widgets), ''),
           'companies=' || (SELECT count(*) FROM companies),
           'audit_log=' || (SELECT count(*) FROM audit_log))";
     app.db().await.query_one(SQL, &[]).await.unwrap().get(0)
@@ -484,6 +497,12 @@ impl World {
                 let res = self.owner.browser.post("/api/v1/leads", &body).await;
                 assert_eq!(res.status(), StatusCode::CREATED, "target lead for case {n}");
                 Some(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned())
+            }
+            Target::Widget => {
+                let body = json!({"name": format!("Target {n}"), "allowed_origins": ["https://shop.example.com"]});
+                let res = self.owner.browser.post("/api/v1/lead-widgets", &body).await;
+                assert_eq!(res.status(), StatusCode::CREATED, "target widget for case {n}");
+                Some(res.json::<Value>().await.unwrap()["widget"]["id"].as_str().unwrap().to_owned())
             }
             Target::LeadSource => {
                 let slug = format!("target-{n}");

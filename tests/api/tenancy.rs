@@ -42,6 +42,9 @@ const ID_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/leads/{id}/convert"),
     ("get", "/api/v1/leads/{id}/scores"),
     ("patch", "/api/v1/lead-sources/{slug}"),
+    ("patch", "/api/v1/lead-widgets/{id}"),
+    ("delete", "/api/v1/lead-widgets/{id}"),
+    ("post", "/api/v1/lead-widgets/{id}/rotate"),
 ];
 
 /// List endpoints (collections, `GET` without an id).
@@ -76,6 +79,8 @@ fn body_for(method: &str, template: &str) -> Option<Value> {
         ("patch", "/api/v1/leads/{id}") => Some(json!({"last_name": "Changed"})),
         ("post", "/api/v1/leads/{id}/convert") => Some(json!({})),
         ("patch", "/api/v1/lead-sources/{slug}") => Some(json!({"label": "Changed"})),
+        ("patch", "/api/v1/lead-widgets/{id}") => Some(json!({"name": "Changed"})),
+        ("post", "/api/v1/lead-widgets/{id}/rotate") => Some(json!({})),
         _ => None,
     }
 }
@@ -117,6 +122,7 @@ struct Tenants {
     b_deleted_deal: String,
     b_line: String,
     b_lead: String,
+    b_widget: String,
 }
 
 async fn invite(by: &SignedIn, email: &str, role: &str) -> Value {
@@ -192,6 +198,12 @@ impl Tenants {
         let b_lead = s(&res.json::<Value>().await.unwrap(), "id");
         let res = bob.browser.post("/api/v1/lead-sources", &json!({"slug": "beta-only", "label": "Beta"})).await;
         assert_eq!(res.status(), StatusCode::CREATED);
+        let res = bob
+            .browser
+            .post("/api/v1/lead-widgets", &json!({"name": "Beta form", "allowed_origins": ["https://beta.example"]}))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let b_widget = s(&res.json::<Value>().await.unwrap()["widget"], "id");
 
         Tenants {
             app,
@@ -211,6 +223,7 @@ impl Tenants {
             b_deleted_deal,
             b_line,
             b_lead,
+            b_widget,
         }
     }
 }
@@ -346,6 +359,8 @@ async fn foreign_ids_answer_like_missing_ones_and_change_nothing() {
         ids("/api/v1/leads/{id}/convert", t.b_lead.clone(), rid()),
         ids("/api/v1/leads/{id}/scores", t.b_lead.clone(), rid()),
         ids("/api/v1/lead-sources/{slug}", "beta-only".into(), "never-made".into()),
+        ids("/api/v1/lead-widgets/{id}", t.b_widget.clone(), rid()),
+        ids("/api/v1/lead-widgets/{id}/rotate", t.b_widget.clone(), rid()),
     ];
     for (template, foreign, random) in targets {
         for (method, tpl) in ID_ROUTES.iter().filter(|(_, p)| *p == template) {
