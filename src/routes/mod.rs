@@ -2,13 +2,19 @@
 //! authorize by type, one call, map the reply. The route table lives in
 //! `startup.rs`.
 
+pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod companies;
+pub mod contacts;
+pub mod custom_fields;
 pub mod health;
 pub mod invitations;
 pub mod me;
 pub mod members;
+pub mod search;
 pub mod stream;
 pub mod tokens;
 pub mod validate;
+pub mod views;
 pub mod workspace;

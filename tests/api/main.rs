@@ -5,10 +5,14 @@
 mod helpers;
 mod ws;
 
+mod activities;
 mod audit;
 mod auth;
 mod cluster;
+mod companies;
+mod contacts;
 mod conventions;
+mod custom_fields;
 mod delivery;
 mod idempotency;
 mod invitations;
@@ -16,8 +20,10 @@ mod members;
 mod openapi;
 mod permissions;
 mod presence;
+mod search;
 mod shutdown;
 mod stream;
 mod tenancy;
 mod tokens;
+mod views;
 mod workspace;
