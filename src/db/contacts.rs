@@ -371,7 +371,8 @@ pub async fn select_contacts_of_company(
     Ok(c.query(&sql, &[&workspace_id, &company_id, &limit]).await?.iter().map(row).collect())
 }
 
-/// Whether a live contact with this id exists in the workspace.
+/// Whether a live contact with this id exists in the workspace (locks it
+/// against a concurrent delete until the transaction ends).
 pub async fn contact_exists(
     c: &impl GenericClient,
     workspace_id: Uuid,
@@ -379,7 +380,7 @@ pub async fn contact_exists(
 ) -> Result<bool, tokio_postgres::Error> {
     let r = c
         .query_opt(
-            "SELECT 1 FROM contacts WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL",
+            "SELECT 1 FROM contacts WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL FOR SHARE",
             &[&workspace_id, &id],
         )
         .await?;
