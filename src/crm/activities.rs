@@ -268,7 +268,20 @@ fn not_found() -> ApiError {
 
 fn check_text(checks: &mut Checks, subject: &str, body: &str) {
     checks.text("subject", subject, 300);
-    checks.check(body.chars().count() <= 20_000, "body", "must be at most 20000 characters");
+    checks.check(
+        body.chars().count() <= 20_000 && super::storable(body),
+        "body",
+        "must be at most 20000 characters, without NUL",
+    );
+}
+
+fn check_due(checks: &mut Checks, due: Option<DateTime<Utc>>) {
+    use chrono::Datelike;
+    checks.check(
+        due.is_none_or(|d| super::plausible_year(d.year())),
+        "due_at",
+        "must be a time between the years 1 and 9999",
+    );
 }
 
 fn check_duration(checks: &mut Checks, d: Option<i32>) {
@@ -302,6 +315,7 @@ pub async fn create_activity(
     let mut checks = Checks::new();
     check_text(&mut checks, &subject, &body);
     check_duration(&mut checks, req.duration_minutes);
+    check_due(&mut checks, req.due_at);
     checks.check(
         req.direction.is_none() || matches!(req.kind, ActivityType::Call | ActivityType::Email),
         "direction",
@@ -434,6 +448,7 @@ pub async fn update_activity(
     let mut checks = Checks::new();
     check_text(&mut checks, &edit.subject, &edit.body);
     check_duration(&mut checks, edit.duration_minutes);
+    check_due(&mut checks, edit.due_at);
     checks.finish()?;
     if let (Some(a), true) = (edit.assignee_id, edit.assignee_id != before.assignee_id) {
         ensure_active_member(&tx, ws, a, "assignee_id").await?;
@@ -499,7 +514,7 @@ pub async fn set_completed(
         }
         _ => {}
     }
-    let activity: Activity = db::update_activity_completed(&tx, ws, id, done).await?.into();
+    let activity: Activity = db::update_activity_completed(&tx, ws, id, done).await.map_err(db_error)?.into();
     let kind = if done { "activity.completed" } else { "activity.reopened" };
     let ev = emit(&tx, &caller, kind, &activity, serde_json::json!({ "subject": activity.subject }), from).await?;
     tx.commit().await?;

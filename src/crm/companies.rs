@@ -245,7 +245,7 @@ fn normalize_website(raw: &str) -> Option<String> {
     let with_scheme = if s.contains("://") { s.to_owned() } else { format!("https://{s}") };
     let url = url::Url::parse(&with_scheme).ok()?;
     let ok = matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| h.contains('.'));
-    (ok && with_scheme.len() <= 500).then_some(with_scheme)
+    (ok && with_scheme.len() <= 500 && !with_scheme.chars().any(char::is_control)).then_some(with_scheme)
 }
 
 fn check_values(v: &mut CompanyValues) -> Result<(), ApiError> {
@@ -270,7 +270,11 @@ fn check_values(v: &mut CompanyValues) -> Result<(), ApiError> {
     }
     v.upsell_opportunity = clean(v.upsell_opportunity.as_deref());
     if let Some(u) = &v.upsell_opportunity {
-        checks.check(u.chars().count() <= 2000, "upsell_opportunity", "must be at most 2000 characters");
+        checks.check(
+            u.chars().count() <= 2000 && super::storable(u),
+            "upsell_opportunity",
+            "must be at most 2000 characters, without NUL",
+        );
     }
     if let Some(s) = &v.size {
         checks.check(SIZES.contains(&s.as_str()), "size", &format!("must be one of {}", SIZES.join(", ")));
@@ -278,6 +282,11 @@ fn check_values(v: &mut CompanyValues) -> Result<(), ApiError> {
     checks.check(STATUSES.contains(&v.status.as_str()), "status", &format!("must be one of {}", STATUSES.join(", ")));
     let meta_len = serde_json::to_string(&v.metadata).map(|s| s.len()).unwrap_or(usize::MAX);
     checks.check(meta_len <= 16 * 1024, "metadata", "must be at most 16 KiB of JSON");
+    checks.check(super::storable_json(&v.metadata), "metadata", "must not contain NUL characters");
+    if let Some(d) = v.renewal_date {
+        use chrono::Datelike;
+        checks.check(super::plausible_year(d.year()), "renewal_date", "must be a date between the years 1 and 9999");
+    }
     checks.finish()
 }
 

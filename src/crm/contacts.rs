@@ -507,14 +507,17 @@ fn bulk_filter(f: BulkFilter) -> Result<ContactFilter, ApiError> {
     }
     out.tags = normalize_tags("filter.tags", &f.tags)?;
     for (k, v) in f.custom_fields {
+        if super::filter_key("cf", &k).is_err() {
+            return Err(ApiError::invalid(&format!("filter.custom_fields.{k}"), "is not a custom field key"));
+        }
         let value = match v {
-            Value::String(s) => s,
+            Value::String(s) if s.chars().count() <= 200 && !s.chars().any(char::is_control) => s,
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
             _ => {
                 return Err(ApiError::invalid(
                     &format!("filter.custom_fields.{k}"),
-                    "must be a string, number or boolean",
+                    "must be a string (at most 200 characters), number or boolean",
                 ))
             }
         };

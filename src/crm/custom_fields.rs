@@ -298,7 +298,7 @@ pub async fn validate_custom_fields(
 /// Whether `v` is a value of type `t`; says why not.
 fn check_value(t: FieldType, options: &[String], v: &Value) -> Result<(), String> {
     let ok = match t {
-        FieldType::Text => v.as_str().is_some_and(|s| s.chars().count() <= 2000),
+        FieldType::Text => v.as_str().is_some_and(|s| s.chars().count() <= 2000 && super::storable(s)),
         FieldType::Number => v.is_number(),
         FieldType::Date => v.as_str().is_some_and(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()),
         FieldType::Boolean => v.is_boolean(),
@@ -313,7 +313,7 @@ fn check_value(t: FieldType, options: &[String], v: &Value) -> Result<(), String
         return Ok(());
     }
     Err(match t {
-        FieldType::Text => "must be a string of at most 2000 characters".to_owned(),
+        FieldType::Text => "must be a string of at most 2000 characters, without NUL".to_owned(),
         FieldType::Number => "must be a number".to_owned(),
         FieldType::Date => "must be a date as YYYY-MM-DD".to_owned(),
         FieldType::Boolean => "must be true or false".to_owned(),

@@ -225,8 +225,39 @@ pub fn db_error(e: tokio_postgres::Error) -> ApiError {
                 errors: vec![crate::error::FieldError::new("body", format!("breaks the rule `{constraint}`"))],
             }
         }
+        // Class 22, data exceptions (a value out of range, a character
+        // PostgreSQL cannot store): the checks in code should have caught
+        // it, and it is the input's fault either way.
+        _ if db.code().code().starts_with("22") => {
+            tracing::info!(code = db.code().code(), "PostgreSQL refused a value in a CRM write");
+            ApiError::Validation {
+                detail: "a value is out of range or holds a character that cannot be stored".into(),
+                errors: vec![crate::error::FieldError::new("body", "a value is out of range or cannot be stored")],
+            }
+        }
         _ => ApiError::internal(e),
     }
+}
+
+/// Whether a string can be stored in PostgreSQL `text` (no NUL).
+pub fn storable(s: &str) -> bool {
+    !s.contains('\0')
+}
+
+/// Whether a JSON value can be stored in `jsonb`: no NUL in any key or
+/// string (PostgreSQL refuses `\u0000`).
+pub fn storable_json(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => storable(s),
+        serde_json::Value::Array(a) => a.iter().all(storable_json),
+        serde_json::Value::Object(o) => o.iter().all(|(k, v)| storable(k) && storable_json(v)),
+        _ => true,
+    }
+}
+
+/// Dates and times PostgreSQL stores and people mean: years 1 to 9999.
+pub fn plausible_year(year: i32) -> bool {
+    (1..=9999).contains(&year)
 }
 
 /// Splits a search text into the part `websearch_to_tsquery` parses and a

@@ -405,3 +405,35 @@ async fn contact_and_company_events_reach_a_websocket_subscriber_on_contacts() {
     assert_eq!(seen[2].1["last_name"], "Gibbons", "the full record is the data");
     assert_eq!(seen[2].1["company_name"], "Initech");
 }
+
+#[actix_web::test]
+async fn values_postgresql_cannot_store_are_422_not_500() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let field = json!({"entity": "company", "key": "note", "label": "Note", "type": "text"});
+    assert_eq!(ann.browser.post("/api/v1/custom-fields", &field).await.status(), StatusCode::CREATED);
+    let before = fingerprint(&app).await;
+    let cases: Vec<(&str, Value)> = vec![
+        ("/api/v1/companies", json!({"name": "A", "metadata": {"k": "nul\u{0}here"}})),
+        ("/api/v1/companies", json!({"name": "A", "metadata": {"nul\u{0}key": 1}})),
+        ("/api/v1/companies", json!({"name": "A", "custom_fields": {"note": "\u{0}"}})),
+        ("/api/v1/companies", json!({"name": "A", "upsell_opportunity": "x\u{0}"})),
+        ("/api/v1/companies", json!({"name": "A", "website": "https://a.com/\u{0}"})),
+        ("/api/v1/companies", json!({"name": "A", "renewal_date": "-5000-01-01"})),
+        ("/api/v1/activities", json!({"type": "note", "subject": "s", "body": "\u{0}"})),
+        ("/api/v1/activities", json!({"type": "task", "subject": "s", "due_at": "+99999-01-01T00:00:00Z"})),
+        (
+            "/api/v1/contacts/bulk",
+            json!({"filter": {"custom_fields": {"k\u{0}": "v"}}, "operation": {"type": "delete"}}),
+        ),
+        (
+            "/api/v1/contacts/bulk",
+            json!({"filter": {"custom_fields": {"k": "v\u{0}"}}, "operation": {"type": "delete"}}),
+        ),
+    ];
+    for (path, body) in cases {
+        let res = ann.browser.post(path, &body).await;
+        assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    }
+    assert_eq!(fingerprint(&app).await, before);
+}
