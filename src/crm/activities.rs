@@ -146,6 +146,7 @@ pub struct CreateActivityRequest {
     /// `medium` by default.
     pub priority: Option<Priority>,
     pub due_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "super::optional_int")]
     #[schema(minimum = 0, maximum = 10080)]
     pub duration_minutes: Option<i32>,
     /// Calls and emails only.
@@ -178,8 +179,8 @@ pub struct UpdateActivityRequest {
     #[serde(default, deserialize_with = "super::nullable")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub due_at: Option<Option<DateTime<Utc>>>,
-    #[serde(default, deserialize_with = "super::nullable")]
-    #[schema(value_type = Option<i32>)]
+    #[serde(default, deserialize_with = "super::nullable_int")]
+    #[schema(value_type = Option<i32>, minimum = 0, maximum = 10080)]
     pub duration_minutes: Option<Option<i32>>,
     #[serde(default, deserialize_with = "super::nullable")]
     #[schema(value_type = Option<Uuid>)]

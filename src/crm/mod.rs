@@ -86,6 +86,45 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// A JSON number that is a whole `i32`, also when written as `12.0`
+/// (JSON Schema's `integer` admits it, so clients and generators send it).
+fn whole_i32<E: serde::de::Error>(v: serde_json::Value) -> Result<i32, E> {
+    let n = match &v {
+        serde_json::Value::Number(n) => n,
+        _ => return Err(E::custom("expected a whole number")),
+    };
+    let exact = n.as_i64().and_then(|i| i32::try_from(i).ok());
+    let from_float = || {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= f64::from(i32::MIN) && *f <= f64::from(i32::MAX))
+            .map(|f| f as i32)
+    };
+    exact.or_else(from_float).ok_or_else(|| E::custom("expected a whole number within the 32-bit range"))
+}
+
+/// An optional whole number (absent or `null`: `None`); see [`whole_i32`].
+pub fn optional_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+    Option::<serde_json::Value>::deserialize(d)?.filter(|v| !v.is_null()).map(whole_i32).transpose()
+}
+
+/// A whole number that may be left out but not `null`.
+pub fn present_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => {
+            Err(serde::de::Error::custom("null is not a value here; leave the field out to keep it"))
+        }
+        Some(v) => whole_i32(v).map(Some),
+    }
+}
+
+/// A whole number where `null` clears the field (see [`nullable`]).
+pub fn nullable_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i32>>, D::Error> {
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => Ok(Some(None)),
+        Some(v) => whole_i32(v).map(|n| Some(Some(n))),
+    }
+}
+
 /// A page of a list: 1-based page number and size.
 #[derive(Debug, Clone, Copy)]
 pub struct PageRequest {

@@ -75,7 +75,7 @@ pub async fn get_activity(
 /// calls, meetings, emails and notes are 422 `activity_immutable`.
 #[utoipa::path(patch, path = "/api/v1/activities/{id}", tag = "activities", security(("session" = []), ("bearer" = ["activities:write"])),
     params(ActivityPath), request_body = UpdateActivityRequest,
-    responses((status = 200, body = Activity), (status = 404, response = doc::NotFound)))]
+    responses((status = 200, body = Activity), (status = 403, response = doc::Forbidden), (status = 404, response = doc::NotFound)))]
 pub async fn update_activity(
     state: web::Data<AppState>,
     member: Member<WriteActivities>,
@@ -89,7 +89,8 @@ pub async fn update_activity(
 
 /// Completes a task (409 `already_completed` when it is).
 #[utoipa::path(post, path = "/api/v1/activities/{id}/complete", tag = "activities", security(("session" = []), ("bearer" = ["activities:write"])),
-    params(ActivityPath), responses((status = 200, body = Activity), (status = 404, response = doc::NotFound), (status = 409, response = doc::Conflict)))]
+    params(ActivityPath), responses((status = 200, body = Activity), (status = 404, response = doc::NotFound), (status = 409, response = doc::Conflict),
+        (status = 422, description = "`not_a_task`", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn complete_activity(
     state: web::Data<AppState>,
     member: Member<WriteActivities>,
@@ -102,7 +103,8 @@ pub async fn complete_activity(
 
 /// Reopens a completed task (409 `not_completed` when it is open).
 #[utoipa::path(post, path = "/api/v1/activities/{id}/reopen", tag = "activities", security(("session" = []), ("bearer" = ["activities:write"])),
-    params(ActivityPath), responses((status = 200, body = Activity), (status = 404, response = doc::NotFound), (status = 409, response = doc::Conflict)))]
+    params(ActivityPath), responses((status = 200, body = Activity), (status = 404, response = doc::NotFound), (status = 409, response = doc::Conflict),
+        (status = 422, description = "`not_a_task`", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn reopen_activity(
     state: web::Data<AppState>,
     member: Member<WriteActivities>,

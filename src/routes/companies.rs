@@ -29,14 +29,15 @@ fn reply(status: actix_web::http::StatusCode, c: Company) -> HttpResponse {
     HttpResponse::build(status).insert_header(etag(c.version)).json(c)
 }
 
-/// Companies of the workspace: search, filters (metadata and custom
-/// fields too), sort and pages with a total.
+/// Companies of the workspace: search, filters, sort and pages with a
+/// total. Besides the parameters below, `meta.<key>=<value>` and
+/// `cf.<key>=<value>` keep companies whose metadata or custom field
+/// `<key>` equals `<value>` (repeatable).
 #[utoipa::path(get, path = "/api/v1/companies", tag = "companies", security(("session" = []), ("bearer" = ["contacts:read"])),
     params(
-        ("q" = Option<String>, Query, max_length = 200, description = "Search name, domain and industry"),
-        ("owner_id" = Option<Uuid>, Query), ("status" = Option<String>, Query), ("industry" = Option<String>, Query),
-        ("meta.<key>" = Option<String>, Query, description = "Metadata equality, e.g. `meta.region=emea`"),
-        ("cf.<key>" = Option<String>, Query, description = "Custom field equality"),
+        ("q" = Option<String>, Query, pattern = r"^[^\u0000-\u001f\u007f-\u009f]{0,200}$", max_length = 200, description = "Search name, domain and industry"),
+        ("owner_id" = Option<Uuid>, Query), ("status" = Option<String>, Query, pattern = "^(prospect|customer|partner|churned|inactive)$"),
+        ("industry" = Option<String>, Query, pattern = r"^[^\u0000-\u001f\u007f-\u009f]{0,200}$", max_length = 200),
         ("sort" = Option<String>, Query, pattern = "^(name|domain|renewal_date|created_at|updated_at)$"),
         ("order" = Option<String>, Query, pattern = "^(asc|desc)$"),
         ("page" = Option<i64>, Query, minimum = 1, maximum = 100000), ("limit" = Option<i64>, Query, minimum = 1, maximum = 200)),
@@ -79,10 +80,11 @@ pub async fn get_company(
 /// Changes a company (its owner, a manager or an owner); `If-Match` as
 /// for contacts.
 #[utoipa::path(patch, path = "/api/v1/companies/{id}", tag = "companies", security(("session" = []), ("bearer" = ["contacts:write"])),
-    params(CompanyPath, ("If-Match" = Option<String>, Header, description = "`\"<version>\"` from the ETag")),
+    params(CompanyPath, ("If-Match" = Option<String>, Header, nullable = false, description = "`\"<version>\"` from the ETag; `W/\"<version>\"` and `*` are accepted",
+        pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
     request_body = UpdateCompanyRequest,
-    responses((status = 200, body = Company, headers(("ETag" = String))), (status = 404, response = doc::NotFound),
-        (status = 412, response = doc::PreconditionFailed)))]
+    responses((status = 200, body = Company, headers(("ETag" = String))), (status = 400, response = doc::BadRequest),
+        (status = 404, response = doc::NotFound), (status = 412, response = doc::PreconditionFailed)))]
 pub async fn update_company(
     state: web::Data<AppState>,
     member: Member<WriteContacts>,
@@ -99,8 +101,10 @@ pub async fn update_company(
 
 /// Soft-deletes a company (its owner, a manager or an owner).
 #[utoipa::path(delete, path = "/api/v1/companies/{id}", tag = "companies", security(("session" = []), ("bearer" = ["contacts:write"])),
-    params(CompanyPath, ("If-Match" = Option<String>, Header, description = "`\"<version>\"` from the ETag")),
-    responses((status = 204), (status = 404, response = doc::NotFound), (status = 412, response = doc::PreconditionFailed)))]
+    params(CompanyPath, ("If-Match" = Option<String>, Header, nullable = false, description = "`\"<version>\"` from the ETag; `W/\"<version>\"` and `*` are accepted",
+        pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
+    responses((status = 204), (status = 400, response = doc::BadRequest), (status = 404, response = doc::NotFound),
+        (status = 412, response = doc::PreconditionFailed)))]
 pub async fn delete_company(
     state: web::Data<AppState>,
     member: Member<WriteContacts>,

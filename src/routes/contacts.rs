@@ -32,12 +32,13 @@ fn reply(status: actix_web::http::StatusCode, c: Contact) -> HttpResponse {
 }
 
 /// Contacts of the workspace: search, filters, sort and pages with a total.
+/// Besides the parameters below, `cf.<key>=<value>` keeps contacts whose
+/// custom field `<key>` equals `<value>` (repeatable).
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", security(("session" = []), ("bearer" = ["contacts:read"])),
     params(
-        ("q" = Option<String>, Query, max_length = 200, description = "Search name, email and company name; the last word matches as a prefix"),
+        ("q" = Option<String>, Query, pattern = r"^[^\u0000-\u001f\u007f-\u009f]{0,200}$", max_length = 200, description = "Search name, email and company name; the last word matches as a prefix"),
         ("company_id" = Option<Uuid>, Query), ("owner_id" = Option<Uuid>, Query),
-        ("tag" = Option<String>, Query, description = "Repeatable: contacts with every tag given"),
-        ("cf.<key>" = Option<String>, Query, description = "Custom field equality, e.g. `cf.tier=gold`"),
+        ("tag" = Option<String>, Query, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$", max_length = 50, description = "Repeatable: contacts with every tag given"),
         ("sort" = Option<String>, Query, pattern = "^(name|email|created_at|updated_at)$"),
         ("order" = Option<String>, Query, pattern = "^(asc|desc)$"),
         ("page" = Option<i64>, Query, minimum = 1, maximum = 100000), ("limit" = Option<i64>, Query, minimum = 1, maximum = 200)),
@@ -81,10 +82,11 @@ pub async fn get_contact(
 /// Changes a contact (its owner, a manager or an owner). Send `If-Match`
 /// to refuse the change when it was changed meanwhile (412).
 #[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts", security(("session" = []), ("bearer" = ["contacts:write"])),
-    params(ContactPath, ("If-Match" = Option<String>, Header, description = "`\"<version>\"` from the ETag")),
+    params(ContactPath, ("If-Match" = Option<String>, Header, nullable = false, description = "`\"<version>\"` from the ETag; `W/\"<version>\"` and `*` are accepted",
+        pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
     request_body = UpdateContactRequest,
-    responses((status = 200, body = Contact, headers(("ETag" = String))), (status = 404, response = doc::NotFound),
-        (status = 412, response = doc::PreconditionFailed)))]
+    responses((status = 200, body = Contact, headers(("ETag" = String))), (status = 400, response = doc::BadRequest),
+        (status = 404, response = doc::NotFound), (status = 412, response = doc::PreconditionFailed)))]
 pub async fn update_contact(
     state: web::Data<AppState>,
     member: Member<WriteContacts>,
@@ -101,8 +103,10 @@ pub async fn update_contact(
 
 /// Soft-deletes a contact (its owner, a manager or an owner).
 #[utoipa::path(delete, path = "/api/v1/contacts/{id}", tag = "contacts", security(("session" = []), ("bearer" = ["contacts:write"])),
-    params(ContactPath, ("If-Match" = Option<String>, Header, description = "`\"<version>\"` from the ETag")),
-    responses((status = 204), (status = 404, response = doc::NotFound), (status = 412, response = doc::PreconditionFailed)))]
+    params(ContactPath, ("If-Match" = Option<String>, Header, nullable = false, description = "`\"<version>\"` from the ETag; `W/\"<version>\"` and `*` are accepted",
+        pattern = r#"^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$"#)),
+    responses((status = 204), (status = 400, response = doc::BadRequest), (status = 404, response = doc::NotFound),
+        (status = 412, response = doc::PreconditionFailed)))]
 pub async fn delete_contact(
     state: web::Data<AppState>,
     member: Member<WriteContacts>,

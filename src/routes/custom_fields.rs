@@ -53,6 +53,7 @@ pub struct CreateFieldRequest {
     /// Required (1 to 100 distinct) for `select` and `multi_select`;
     /// absent otherwise.
     pub options: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "crate::crm::optional_int")]
     #[schema(minimum = 0, maximum = 10000)]
     pub position: Option<i32>,
 }
@@ -67,7 +68,7 @@ pub struct UpdateFieldRequest {
     #[serde(default, deserialize_with = "crate::http::extract::present")]
     #[schema(nullable = false)]
     pub options: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "crate::http::extract::present")]
+    #[serde(default, deserialize_with = "crate::crm::present_int")]
     #[schema(nullable = false, minimum = 0, maximum = 10000)]
     pub position: Option<i32>,
 }

@@ -16,7 +16,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// 1 to 200 characters; websearch syntax (`"exact phrase"`, `-not`, `or`).
-    #[param(min_length = 1, max_length = 200)]
+    #[param(min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]{1,200}$")]
     pub q: String,
     /// Comma-separated: `contact`, `company`, `activity`; all by default
     /// (for API tokens: those their scopes can read).

@@ -230,3 +230,19 @@ async fn activity_events_reach_a_websocket_subscriber_on_activities() {
     }
     assert_eq!(kinds, ["activity.created", "activity.updated", "activity.completed", "activity.reopened"]);
 }
+
+#[actix_web::test]
+async fn whole_numbers_written_as_floats_are_accepted_and_fractions_refused() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let a = create(&ann.browser, json!({"type": "meeting", "subject": "Sync", "duration_minutes": 30.0})).await;
+    assert_eq!(a["duration_minutes"], 30);
+    let res = ann
+        .browser
+        .post("/api/v1/activities", &json!({"type": "meeting", "subject": "x", "duration_minutes": 2.5}))
+        .await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let t = create(&ann.browser, json!({"type": "task", "subject": "T", "duration_minutes": 10})).await;
+    let res = ann.browser.patch(&format!("/api/v1/activities/{}", id(&t)), &json!({"duration_minutes": null})).await;
+    assert!(res.json::<Value>().await.unwrap()["duration_minutes"].is_null());
+}

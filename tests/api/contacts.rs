@@ -437,3 +437,13 @@ async fn values_postgresql_cannot_store_are_422_not_500() {
     }
     assert_eq!(fingerprint(&app).await, before);
 }
+
+#[actix_web::test]
+async fn another_method_on_the_bulk_path_is_405_not_a_missing_contact() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let res = ann.browser.patch("/api/v1/contacts/bulk", &json!({})).await;
+    assert_eq!(res.headers()["allow"], "POST");
+    assert_problem(res, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    assert_problem(ann.browser.get("/api/v1/contacts/nope").await, StatusCode::NOT_FOUND, "not_found").await;
+}
