@@ -181,7 +181,12 @@ impl CompanyQuery {
             match k.as_str() {
                 "q" => filter.search = super::search_terms(&super::filter_text("q", v)?),
                 "owner_id" => filter.owner_id = Some(super::filter_uuid(k, v)?),
-                "status" => filter.status = Some(super::filter_text(k, v)?),
+                "status" => {
+                    if !STATUSES.contains(&v.as_str()) {
+                        return Err(super::bad_query(format!("status must be one of {}", STATUSES.join(", "))));
+                    }
+                    filter.status = Some(v.clone());
+                }
                 "industry" => filter.industry = Some(super::filter_text(k, v)?),
                 "sort" => sort = Some(v.as_str()),
                 "order" => order = Some(v.as_str()),

@@ -146,9 +146,18 @@ pub fn path_config() -> web::PathConfig {
 /// `Allow` (from the route table); anything else is a 404. Both are
 /// problem+json.
 pub async fn not_found(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    // A fixed route that names the path exactly (`/api/v1/contacts/bulk`)
+    // wins over patterns that would take it as an id (`/api/v1/contacts/{id}`).
+    let exact = crate::startup::ROUTES.iter().any(|r| r.path == req.path());
     let allowed: Vec<String> = crate::startup::ROUTES
         .iter()
-        .filter(|r| actix_web::dev::ResourceDef::new(r.path).is_match(req.path()))
+        .filter(|r| {
+            if exact {
+                r.path == req.path()
+            } else {
+                actix_web::dev::ResourceDef::new(r.path).is_match(req.path())
+            }
+        })
         .map(|r| r.method.to_ascii_uppercase())
         .collect();
     if allowed.is_empty() {

@@ -246,3 +246,22 @@ async fn whole_numbers_written_as_floats_are_accepted_and_fractions_refused() {
     let res = ann.browser.patch(&format!("/api/v1/activities/{}", id(&t)), &json!({"duration_minutes": null})).await;
     assert!(res.json::<Value>().await.unwrap()["duration_minutes"].is_null());
 }
+
+#[actix_web::test]
+async fn a_token_sees_only_the_crm_events_its_read_scopes_cover() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let res = ann
+        .browser
+        .post("/api/v1/tokens", &json!({"name": "Sync", "scopes": ["contacts:read", "events:subscribe"]}))
+        .await;
+    let token: Value = res.json().await.unwrap();
+    let mut ws = connect(&app, WsAuth::Bearer(token["token"].as_str().unwrap()), false).await.unwrap();
+    ws.welcome().await;
+    assert_eq!(ws.subscribe(&["activities", "contacts"], None).await["msg"], "subscribed");
+    create(&ann.browser, json!({"type": "note", "subject": "Private to activities:read"})).await;
+    crate::contacts::create(&ann.browser, json!({"first_name": "Visible"})).await;
+    let e = ws.next().await;
+    assert_eq!(e["type"], "contact.created", "the activity event is skipped: {e}");
+    assert!(ws.next_within(std::time::Duration::from_millis(300)).await.is_none());
+}

@@ -98,7 +98,7 @@ async fn companies_filter_by_metadata_custom_fields_status_and_search_and_sort()
     assert_eq!(names(&ann.browser, "?q=hool").await, ["Hooli"]);
     assert_eq!(names(&ann.browser, "?q=initech.c").await, ["Initech"], "domain prefix");
     assert_eq!(names(&ann.browser, "?sort=name&order=desc&limit=2").await, ["Umbrella", "Initech"]);
-    for bad in ["?meta.=x", "?sort=size", "?colour=red"] {
+    for bad in ["?meta.=x", "?sort=size", "?colour=red", "?status=", "?status=bestie"] {
         assert_problem(ann.browser.get(&format!("/api/v1/companies{bad}")).await, StatusCode::BAD_REQUEST, "bad_query")
             .await;
     }

@@ -445,5 +445,7 @@ async fn another_method_on_the_bulk_path_is_405_not_a_missing_contact() {
     let res = ann.browser.patch("/api/v1/contacts/bulk", &json!({})).await;
     assert_eq!(res.headers()["allow"], "POST");
     assert_problem(res, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    let res = ann.browser.request(reqwest::Method::OPTIONS, "/api/v1/contacts/bulk").send().await.unwrap();
+    assert_eq!(res.headers()["allow"], "POST", "only the fixed route's methods");
     assert_problem(ann.browser.get("/api/v1/contacts/nope").await, StatusCode::NOT_FOUND, "not_found").await;
 }
