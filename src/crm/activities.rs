@@ -214,7 +214,7 @@ fn parse_bool(name: &str, v: &str) -> Result<bool, ApiError> {
 }
 
 impl ActivityQuery {
-    /// Parses `type`, `assignee_id`, `contact_id`, `company_id`,
+    /// Parses `type`, `assignee_id` (or `assignee`), `contact_id`, `company_id`,
     /// `deal_id`, `lead_id`, `overdue`, `due` (`today`, `week`), `mine`,
     /// `completed`, `sort` (`created_at`: newest first, the default;
     /// `due_at`: soonest first, the default for task filters), `page`,
@@ -231,7 +231,7 @@ impl ActivityQuery {
                     }
                     f.kind = Some(v.clone());
                 }
-                "assignee_id" => f.assignee_id = Some(super::filter_uuid(k, v)?),
+                "assignee_id" | "assignee" => f.assignee_id = Some(super::filter_uuid(k, v)?),
                 "contact_id" => f.contact_id = Some(super::filter_uuid(k, v)?),
                 "company_id" => f.company_id = Some(super::filter_uuid(k, v)?),
                 "deal_id" => f.deal_id = Some(super::filter_uuid(k, v)?),

@@ -29,7 +29,7 @@ pub struct ActivityPath {
 #[utoipa::path(get, path = "/api/v1/activities", tag = "activities", security(("session" = []), ("bearer" = ["activities:read"])),
     params(
         ("type" = Option<String>, Query, pattern = "^(task|call|meeting|email|note)$"),
-        ("assignee_id" = Option<Uuid>, Query), ("contact_id" = Option<Uuid>, Query), ("company_id" = Option<Uuid>, Query),
+        ("assignee_id" = Option<Uuid>, Query, description = "Also accepted as `assignee`"), ("contact_id" = Option<Uuid>, Query), ("company_id" = Option<Uuid>, Query),
         ("deal_id" = Option<Uuid>, Query), ("lead_id" = Option<Uuid>, Query),
         ("overdue" = Option<bool>, Query, description = "Open tasks past their due time"),
         ("due" = Option<String>, Query, pattern = "^(today|week)$", description = "Due today or this ISO week (UTC)"),

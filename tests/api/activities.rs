@@ -194,6 +194,7 @@ async fn overdue_due_today_and_my_tasks_filters_find_the_right_tasks() {
     );
     assert_eq!(mine.last().map(String::as_str), Some("Next month"), "soonest due first");
     assert_eq!(subjects(&rex.browser, "?mine=true&overdue=true").await, ["Rex late"]);
+    assert_eq!(subjects(&ann.browser, &format!("?assignee={}&overdue=true", rex.user_id)).await, ["Rex late"]);
     assert!(subjects(&ann.browser, "?due=today").await.contains(&"Today".to_owned()));
     let week = subjects(&ann.browser, "?due=week&mine=true").await;
     assert!(week.contains(&"Today".to_owned()) && !week.contains(&"Next month".to_owned()), "{week:?}");
