@@ -140,3 +140,31 @@ async fn the_company_360_view_has_key_contacts_and_a_timeline_across_them() {
     let res = ann.browser.get(&format!("/api/v1/companies/{}/overview", id(&co))).await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
 }
+
+#[actix_web::test]
+async fn reps_change_only_their_own_companies_and_stale_versions_are_412() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let rex = app.member_of(&ann, "rex@example.com", "rep").await;
+    let annes = create(&ann.browser, json!({"name": "Ann's account"})).await;
+    let rexes = create(&rex.browser, json!({"name": "Rex's account"})).await;
+    assert_eq!(rexes["owner_id"], rex.user_id.to_string());
+    let before = fingerprint(&app).await;
+    let path = format!("/api/v1/companies/{}", id(&annes));
+    assert_problem(rex.browser.patch(&path, &json!({"industry": "Retail"})).await, StatusCode::FORBIDDEN, "forbidden")
+        .await;
+    assert_problem(rex.browser.delete(&path).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let stale = ann
+        .browser
+        .request(reqwest::Method::PATCH, &path)
+        .header("if-match", "\"7\"")
+        .json(&json!({"industry": "Retail"}))
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(stale, StatusCode::PRECONDITION_FAILED, "version_mismatch").await;
+    assert!(p["detail"].as_str().unwrap().contains("version 1"), "{p}");
+    assert_eq!(fingerprint(&app).await, before);
+    let res = rex.browser.patch(&format!("/api/v1/companies/{}", id(&rexes)), &json!({"status": "customer"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
