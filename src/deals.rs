@@ -116,3 +116,39 @@ pub async fn check_members(
     }
     Ok(())
 }
+
+/// The deals of a contact or a company, for their 360 views: open and won
+/// deals (those the reader may see) and the lifetime value (won deals, per
+/// currency).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RelatedDeals {
+    pub open: Vec<pulse_actors::deals::DealView>,
+    pub won: Vec<pulse_actors::deals::DealView>,
+    /// Sum of won deals' amounts, by currency.
+    pub lifetime_value: std::collections::BTreeMap<String, i64>,
+}
+
+pub async fn related_deals(
+    state: &crate::state::AppState,
+    ws: Uuid,
+    reader: Reader,
+    contact_id: Option<Uuid>,
+    company_id: Option<Uuid>,
+) -> Result<RelatedDeals, ApiError> {
+    use pulse_actors::deals::{DealFilter, DealPage, DealSort, StageKind};
+    let filter = DealFilter { contact_id, company_id, ..Default::default() };
+    let page = DealPage { sort: DealSort::CreatedAt, descending: true, offset: 0, limit: 500 };
+    let (deals, _) = state.realtime.deals(ws, filter, reader, page).await?;
+    let mut out = RelatedDeals { open: Vec::new(), won: Vec::new(), lifetime_value: Default::default() };
+    for d in deals {
+        match d.stage_kind {
+            StageKind::Open => out.open.push(d),
+            StageKind::Won => {
+                *out.lifetime_value.entry(d.deal.currency.clone()).or_default() += d.deal.amount;
+                out.won.push(d);
+            }
+            StageKind::Lost => {}
+        }
+    }
+    Ok(out)
+}

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod config;
+pub mod crm;
 pub mod currencies;
 pub mod db;
 pub mod deals;

@@ -270,6 +270,34 @@ route_table! {
     post "/api/v1/lead-widgets/{id}/rotate" => routes::widgets::rotate_widget;
     post "/api/v1/widget/{key}/leads" => routes::widgets::submit_lead;
     get "/widget.js" => routes::widgets::widget_js;
+    // CRM records (contacts, companies, activities, custom fields, views, search).
+    get "/api/v1/contacts" => routes::contacts::list_contacts;
+    post "/api/v1/contacts" => routes::contacts::create_contact;
+    post "/api/v1/contacts/bulk" => routes::contacts::bulk_contacts;
+    get "/api/v1/contacts/{id}" => routes::contacts::get_contact;
+    patch "/api/v1/contacts/{id}" => routes::contacts::update_contact;
+    delete "/api/v1/contacts/{id}" => routes::contacts::delete_contact;
+    get "/api/v1/contacts/{id}/overview" => routes::contacts::get_contact_overview;
+    get "/api/v1/companies" => routes::companies::list_companies;
+    post "/api/v1/companies" => routes::companies::create_company;
+    get "/api/v1/companies/{id}" => routes::companies::get_company;
+    patch "/api/v1/companies/{id}" => routes::companies::update_company;
+    delete "/api/v1/companies/{id}" => routes::companies::delete_company;
+    get "/api/v1/companies/{id}/overview" => routes::companies::get_company_overview;
+    get "/api/v1/activities" => routes::activities::list_activities;
+    post "/api/v1/activities" => routes::activities::create_activity;
+    get "/api/v1/activities/{id}" => routes::activities::get_activity;
+    patch "/api/v1/activities/{id}" => routes::activities::update_activity;
+    post "/api/v1/activities/{id}/complete" => routes::activities::complete_activity;
+    post "/api/v1/activities/{id}/reopen" => routes::activities::reopen_activity;
+    get "/api/v1/custom-fields" => routes::custom_fields::list_custom_fields;
+    post "/api/v1/custom-fields" => routes::custom_fields::create_custom_field;
+    patch "/api/v1/custom-fields/{id}" => routes::custom_fields::update_custom_field;
+    delete "/api/v1/custom-fields/{id}" => routes::custom_fields::delete_custom_field;
+    get "/api/v1/views" => routes::views::list_views;
+    post "/api/v1/views" => routes::views::create_view;
+    delete "/api/v1/views/{id}" => routes::views::delete_view;
+    get "/api/v1/search" => routes::search::search;
 }
 
 /// Interactive API docs: Swagger UI (embedded in the binary, no CDN) at

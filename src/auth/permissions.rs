@@ -31,7 +31,8 @@ pub enum Action {
     ManageSettings,
     /// Read the audit log.
     ReadAudit,
-    /// Configure pipelines, stages and lead sources.
+    /// Configure the workspace's CRM: pipelines, stages, lead sources and
+    /// custom field definitions.
     ManagePipelines,
     /// Read records of a family (reps: theirs and shared ones).
     Read(Entity),

@@ -145,3 +145,41 @@ pub async fn select_audit(
         })
         .collect())
 }
+
+/// A record's audit trail, oldest first (at most `limit`, the newest):
+/// entries that target it, and bulk entries that list its id in
+/// `details.ids`.
+pub async fn select_audit_for_record(
+    c: &impl GenericClient,
+    workspace_id: Uuid,
+    target_type: &str,
+    target_id: Uuid,
+    limit: i64,
+) -> Result<Vec<AuditRow>, tokio_postgres::Error> {
+    let rows = c
+        .query(
+            "SELECT id, actor_user_id, actor_token_id, action, target_type, target_id, ip, request_id, details, at
+             FROM (SELECT * FROM audit_log
+                   WHERE workspace_id = $1 AND target_type = $2
+                     AND (target_id = $3 OR (target_id IS NULL AND details -> 'ids' ? $3))
+                   ORDER BY id DESC LIMIT $4) a
+             ORDER BY id",
+            &[&workspace_id, &target_type, &target_id.to_string(), &limit],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| AuditRow {
+            id: r.get(0),
+            actor_user_id: r.get(1),
+            actor_token_id: r.get(2),
+            action: r.get(3),
+            target_type: r.get(4),
+            target_id: r.get(5),
+            ip: r.get(6),
+            request_id: r.get(7),
+            details: r.get(8),
+            at: r.get(9),
+        })
+        .collect())
+}

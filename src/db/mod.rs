@@ -4,7 +4,11 @@
 //! `update_*`, `delete_*` and take a `&impl GenericClient` (a pooled client
 //! or a transaction) so callers choose the transaction boundary.
 
+pub mod activities;
 pub mod audit;
+pub mod companies;
+pub mod contacts;
+pub mod custom_fields;
 pub mod deals;
 pub mod idempotency;
 pub mod invitations;
@@ -12,10 +16,13 @@ pub mod leads;
 pub mod login_failures;
 pub mod members;
 mod migrate;
+pub mod search;
 pub mod sessions;
+pub mod sql;
 pub mod stream_tickets;
 pub mod tokens;
 pub mod users;
+pub mod views;
 pub mod widgets;
 pub mod workspaces;
 

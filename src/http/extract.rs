@@ -136,17 +136,39 @@ pub fn query_config() -> web::QueryConfig {
 
 pub fn path_config() -> web::PathConfig {
     // A malformed id in a path names nothing that exists: answer like a
-    // missing record, so ids of every shape behave the same.
-    web::PathConfig::default().error_handler(|_err: PathError, _req| ApiError::NotFound("resource").into())
+    // missing record, so ids of every shape behave the same. Except when
+    // the "id" is the literal segment of a fixed route with other methods
+    // (`PATCH /api/v1/contacts/bulk` meets `/api/v1/contacts/{id}`): that
+    // path exists, so it is a 405 with `Allow`, as for any other path.
+    web::PathConfig::default().error_handler(|_err: PathError, req| {
+        let allowed: Vec<String> = crate::startup::ROUTES
+            .iter()
+            .filter(|r| r.path == req.path())
+            .map(|r| r.method.to_ascii_uppercase())
+            .collect();
+        if allowed.is_empty() {
+            return ApiError::NotFound("resource").into();
+        }
+        ApiError::MethodNotAllowed(allowed.join(", ")).into()
+    })
 }
 
 /// Default service: a known path with another method answers 405 with
 /// `Allow` (from the route table); anything else is a 404. Both are
 /// problem+json.
 pub async fn not_found(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    // A fixed route that names the path exactly (`/api/v1/contacts/bulk`)
+    // wins over patterns that would take it as an id (`/api/v1/contacts/{id}`).
+    let exact = crate::startup::ROUTES.iter().any(|r| r.path == req.path());
     let allowed: Vec<String> = crate::startup::ROUTES
         .iter()
-        .filter(|r| actix_web::dev::ResourceDef::new(r.path).is_match(req.path()))
+        .filter(|r| {
+            if exact {
+                r.path == req.path()
+            } else {
+                actix_web::dev::ResourceDef::new(r.path).is_match(req.path())
+            }
+        })
         .map(|r| r.method.to_ascii_uppercase())
         .collect();
     if allowed.is_empty() {

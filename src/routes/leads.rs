@@ -348,6 +348,13 @@ pub async fn create_lead(
     if let Some(o) = b.owner_id {
         check_members(&state.db().await?, member.workspace_id, &[o], "owner_id").await?;
     }
+    crate::crm::custom_fields::validate_custom_fields(
+        &state.db().await?,
+        member.workspace_id,
+        "lead",
+        &b.custom_fields,
+    )
+    .await?;
     let new = NewLead {
         first_name: b.first_name.trim().to_owned(),
         last_name: b.last_name.trim().to_owned(),
@@ -451,6 +458,9 @@ pub async fn update_lead(
     c.finish()?;
     if let Some(Some(o)) = b.owner_id {
         check_members(&state.db().await?, member.workspace_id, &[o], "owner_id").await?;
+    }
+    if let Some(cf) = &b.custom_fields {
+        crate::crm::custom_fields::validate_custom_fields(&state.db().await?, member.workspace_id, "lead", cf).await?;
     }
     let changes = LeadChanges {
         first_name: b.first_name.map(|s| s.trim().to_owned()),

@@ -2,8 +2,12 @@
 //! authorize by type, one call, map the reply. The route table lives in
 //! `startup.rs`.
 
+pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod companies;
+pub mod contacts;
+pub mod custom_fields;
 pub mod deals;
 pub mod health;
 pub mod invitations;
@@ -11,8 +15,10 @@ pub mod leads;
 pub mod me;
 pub mod members;
 pub mod pipelines;
+pub mod search;
 pub mod stream;
 pub mod tokens;
 pub mod validate;
+pub mod views;
 pub mod widgets;
 pub mod workspace;

@@ -482,6 +482,8 @@ pub async fn submit_lead(
 
 /// The embeddable script: binds to `<form data-pulse-widget="KEY">` (or
 /// renders its fields into an empty one) and posts to the widget endpoint.
+#[utoipa::path(get, path = "/widget.js", tag = "leads",
+    responses((status = 200, description = "The widget script", content_type = "application/javascript", body = String)))]
 pub async fn widget_js() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/javascript; charset=utf-8")

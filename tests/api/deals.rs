@@ -509,3 +509,52 @@ async fn tokens_need_deal_scopes() {
     let p = assert_problem(res, StatusCode::CONFLICT, "field_conflict").await;
     assert_eq!(p["errors"][0]["field"], "contact_id");
 }
+
+#[actix_web::test]
+async fn global_search_finds_deals_and_leads_that_the_reader_may_see() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let rep = app.member_of(&ann, "rep@example.com", "rep").await;
+    create_deal(&ann, json!({"title": "Zeppelin fleet renewal"})).await;
+    create_deal(&rep, json!({"title": "Zeppelin spare parts"})).await;
+    let res =
+        rep.browser.post("/api/v1/leads", &json!({"first_name": "Zelda", "company_name": "Zeppelin Works"})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let all: Value = ann.browser.get("/api/v1/search?q=zeppel").await.json().await.unwrap();
+    let kinds: Vec<&str> = all["results"].as_array().unwrap().iter().map(|h| h["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "deal").count(), 2, "{all}");
+    assert_eq!(kinds.iter().filter(|k| **k == "lead").count(), 1, "{all}");
+    // The rep finds their own deal only.
+    let mine: Value = rep.browser.get("/api/v1/search?q=zeppelin&types=deal").await.json().await.unwrap();
+    let titles: Vec<&str> = mine["results"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Zeppelin spare parts"]);
+}
+
+#[actix_web::test]
+async fn a_contacts_overview_lists_its_deals_and_lifetime_value() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let (_, stages) = default_pipeline(&ann).await;
+    let res = ann.browser.post("/api/v1/contacts", &json!({"first_name": "Olga", "email": "olga@example.com"})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let contact: Value = res.json().await.unwrap();
+    let cid = contact["id"].as_str().unwrap();
+    let open = create_deal(&ann, json!({"title": "Open one", "amount": 100, "contact_id": cid})).await;
+    assert_eq!(open["contact_name"], "Olga");
+    let won = create_deal(&ann, json!({"title": "Won one", "amount": 900, "contact_id": cid})).await;
+    let res = ann
+        .browser
+        .put(&format!("/api/v1/deals/{}/stage", won["id"].as_str().unwrap()), &json!({"stage_id": stages["Won"]}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let o: Value = ann.browser.get(&format!("/api/v1/contacts/{cid}/overview")).await.json().await.unwrap();
+    assert_eq!(o["deals"]["open"][0]["title"], "Open one", "{o}");
+    assert_eq!(o["deals"]["won"][0]["title"], "Won one");
+    assert_eq!(o["deals"]["lifetime_value"], json!({"USD": 900}));
+    // Renaming the contact renames it on the cards.
+    let res = ann.browser.patch(&format!("/api/v1/contacts/{cid}"), &json!({"last_name": "Petrova"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let d: Value =
+        ann.browser.get(&format!("/api/v1/deals/{}", open["id"].as_str().unwrap())).await.json().await.unwrap();
+    assert_eq!(d["contact_name"], "Olga Petrova");
+}

@@ -5,10 +5,14 @@
 mod helpers;
 mod ws;
 
+mod activities;
 mod audit;
 mod auth;
 mod cluster;
+mod companies;
+mod contacts;
 mod conventions;
+mod custom_fields;
 mod deals;
 mod delivery;
 mod idempotency;
@@ -18,9 +22,11 @@ mod members;
 mod openapi;
 mod permissions;
 mod presence;
+mod search;
 mod shutdown;
 mod stream;
 mod tenancy;
 mod tokens;
+mod views;
 mod widgets;
 mod workspace;

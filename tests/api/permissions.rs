@@ -136,6 +136,19 @@ enum Target {
     LeadSource,
     /// `{id}`: a new lead widget.
     Widget,
+    /// `{id}`: a contact the caller owns (made by the caller when it may
+    /// write contacts, by the owner otherwise).
+    Contact,
+    /// `{id}`: a company, made like [`Target::Contact`].
+    Company,
+    /// `{id}`: an open task the caller logged (or the owner, as above).
+    Task,
+    /// `{id}`: a completed task, made like [`Target::Task`].
+    CompletedTask,
+    /// `{id}`: a custom field definition made by the owner.
+    CustomField,
+    /// `{id}`: a saved view of the caller (of the owner for tokens).
+    View,
 }
 
 /// One row of the matrix: a route and what each caller gets.
@@ -156,6 +169,8 @@ struct Fixture {
     /// An open stage of the default pipeline.
     stage_id: String,
     n: usize,
+    /// The case's target, for bodies that name it (bulk operations).
+    target: Option<String>,
 }
 
 fn body_active_workspace(f: &Fixture) -> Value {
@@ -213,6 +228,39 @@ fn body_weights(f: &Fixture) -> Value {
     json!({"source": 20.0 - (f.n % 5) as f64, "company_size": 20.0, "value": 20.0, "title": 15.0, "completeness": 10.0,
            "engagement": 15.0, "decay_per_day": 3.0, "decay_grace_days": 3.0})
 }
+fn body_contact(f: &Fixture) -> Value {
+    json!({"first_name": "Ann", "last_name": format!("Lee {}", f.n), "email": format!("ann{}@example.com", f.n)})
+}
+fn body_contact_change(f: &Fixture) -> Value {
+    json!({"job_title": format!("CTO {}", f.n)})
+}
+fn body_bulk(f: &Fixture) -> Value {
+    json!({"ids": [f.target], "operation": {"type": "add_tags", "tags": [format!("tag {}", f.n)]}})
+}
+fn body_company(f: &Fixture) -> Value {
+    json!({"name": format!("Acme {}", f.n), "domain": format!("acme{}.com", f.n)})
+}
+fn body_company_change(f: &Fixture) -> Value {
+    json!({"industry": format!("Industry {}", f.n)})
+}
+fn body_activity(f: &Fixture) -> Value {
+    json!({"type": "note", "subject": format!("Note {}", f.n)})
+}
+fn body_activity_change(f: &Fixture) -> Value {
+    json!({"subject": format!("Fixed {}", f.n)})
+}
+fn body_field(f: &Fixture) -> Value {
+    json!({"entity": "contact", "key": format!("field_{}", f.n), "label": "Field", "type": "text"})
+}
+fn body_field_change(f: &Fixture) -> Value {
+    json!({"label": format!("Label {}", f.n)})
+}
+fn body_view(f: &Fixture) -> Value {
+    json!({"entity": "contacts", "name": format!("View {}", f.n), "filters": {"tag": "vip"}})
+}
+
+/// Query strings the sweep adds to routes that need one.
+const QUERIES: &[(&str, &str)] = &[("/api/v1/search", "?q=acme")];
 
 #[allow(clippy::type_complexity)]
 fn c(
@@ -287,13 +335,42 @@ fn matrix() -> Vec<Case> {
         c("patch", "/api/v1/lead-widgets/{id}", Matrix(ManageSettings), Target::Widget, Some(body_rename), [A(200), F, F, F, F, F]),
         c("delete", "/api/v1/lead-widgets/{id}", Matrix(ManageSettings), Target::Widget, None, [A(204), F, F, F, F, F]),
         c("post", "/api/v1/lead-widgets/{id}/rotate", Matrix(ManageSettings), Target::Widget, Some(body_empty), [A(200), F, F, F, F, F]),
+        c("get", "/api/v1/contacts", Matrix(Read(Entity::Contacts)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("post", "/api/v1/contacts", Matrix(Write(Entity::Contacts)), Target::None, Some(body_contact), [A(201), A(201), A(201), F, A(201), S]),
+        c("post", "/api/v1/contacts/bulk", Matrix(Write(Entity::Contacts)), Target::Contact, Some(body_bulk), [A(200), A(200), A(200), F, A(200), S]),
+        c("get", "/api/v1/contacts/{id}", Matrix(Read(Entity::Contacts)), Target::Contact, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("patch", "/api/v1/contacts/{id}", Matrix(Write(Entity::Contacts)), Target::Contact, Some(body_contact_change), [A(200), A(200), A(200), F, A(200), S]),
+        c("delete", "/api/v1/contacts/{id}", Matrix(Write(Entity::Contacts)), Target::Contact, None, [A(204), A(204), A(204), F, A(204), S]),
+        c("get", "/api/v1/contacts/{id}/overview", Matrix(Read(Entity::Contacts)), Target::Contact, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("get", "/api/v1/companies", Matrix(Read(Entity::Contacts)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("post", "/api/v1/companies", Matrix(Write(Entity::Contacts)), Target::None, Some(body_company), [A(201), A(201), A(201), F, A(201), S]),
+        c("get", "/api/v1/companies/{id}", Matrix(Read(Entity::Contacts)), Target::Company, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("patch", "/api/v1/companies/{id}", Matrix(Write(Entity::Contacts)), Target::Company, Some(body_company_change), [A(200), A(200), A(200), F, A(200), S]),
+        c("delete", "/api/v1/companies/{id}", Matrix(Write(Entity::Contacts)), Target::Company, None, [A(204), A(204), A(204), F, A(204), S]),
+        c("get", "/api/v1/companies/{id}/overview", Matrix(Read(Entity::Contacts)), Target::Company, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("get", "/api/v1/activities", Matrix(Read(Entity::Activities)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("post", "/api/v1/activities", Matrix(Write(Entity::Activities)), Target::None, Some(body_activity), [A(201), A(201), A(201), F, A(201), S]),
+        c("get", "/api/v1/activities/{id}", Matrix(Read(Entity::Activities)), Target::Task, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("patch", "/api/v1/activities/{id}", Matrix(Write(Entity::Activities)), Target::Task, Some(body_activity_change), [A(200), A(200), A(200), F, A(200), S]),
+        c("post", "/api/v1/activities/{id}/complete", Matrix(Write(Entity::Activities)), Target::Task, None, [A(200), A(200), A(200), F, A(200), S]),
+        c("post", "/api/v1/activities/{id}/reopen", Matrix(Write(Entity::Activities)), Target::CompletedTask, None, [A(200), A(200), A(200), F, A(200), S]),
+        c("get", "/api/v1/custom-fields", Matrix(Read(Entity::Contacts)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("post", "/api/v1/custom-fields", Matrix(ManagePipelines), Target::None, Some(body_field), [A(201), A(201), F, F, F, F]),
+        c("patch", "/api/v1/custom-fields/{id}", Matrix(ManagePipelines), Target::CustomField, Some(body_field_change), [A(200), A(200), F, F, F, F]),
+        c("delete", "/api/v1/custom-fields/{id}", Matrix(ManagePipelines), Target::CustomField, None, [A(204), A(204), F, F, F, F]),
+        c("get", "/api/v1/views", Matrix(ReadMembers), Target::None, None, [A(200), A(200), A(200), A(200), F, F]),
+        c("post", "/api/v1/views", Matrix(ReadMembers), Target::None, Some(body_view), [A(201), A(201), A(201), A(201), F, F]),
+        c("delete", "/api/v1/views/{id}", Matrix(ReadMembers), Target::View, None, [A(204), A(204), A(204), A(204), F, F]),
+        c("get", "/api/v1/search", Matrix(Read(Entity::Contacts)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
     ]
 }
 
 /// A text fingerprint of everything a call under test could change:
 /// accounts, memberships, invitations, tokens, workspace settings,
-/// sessions' active workspace, stream tickets, events, pipelines, stages,
-/// deals and their products, and audit entries.
+/// sessions' active workspace, stream tickets, CRM records (contacts,
+/// companies, activities, custom fields, saved views, pipelines, stages,
+/// deals and their products, leads, lead sources, scoring and widgets),
+/// events and audit entries.
 /// Bookkeeping that authentication itself updates (`last_seen_at`,
 /// `last_used_at`) is left out.
 pub async fn fingerprint(app: &TestApp) -> String {
@@ -306,6 +383,11 @@ pub async fn fingerprint(app: &TestApp) -> String {
           'workspaces=' || coalesce((SELECT string_agg(id || ':' || name || ':' || currency || ':' || version, ',' ORDER BY id) FROM workspaces), ''),
           'sessions=' || coalesce((SELECT string_agg(id || ':' || coalesce(active_workspace_id::text, '-') || ':' || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM sessions), ''),
           'stream_tickets=' || (SELECT count(*) FROM stream_tickets),
+          'contacts=' || coalesce((SELECT string_agg(id || ':' || version || ':' || coalesce(deleted_at::text, '-'), ',' ORDER BY id) FROM contacts), ''),
+          'companies=' || coalesce((SELECT string_agg(id || ':' || version || ':' || coalesce(deleted_at::text, '-'), ',' ORDER BY id) FROM companies), ''),
+          'activities=' || coalesce((SELECT string_agg(id || ':' || version, ',' ORDER BY id) FROM activities), ''),
+          'custom_fields=' || coalesce((SELECT string_agg(id || ':' || label || ':' || array_to_string(options, '|'), ',' ORDER BY id) FROM custom_field_definitions), ''),
+          'saved_views=' || coalesce((SELECT string_agg(id::text, ',' ORDER BY id) FROM saved_views), ''),
           'events=' || (SELECT count(*) FROM events),
           'pipelines=' || coalesce((SELECT string_agg(id || ':' || version, ',' ORDER BY id) FROM pipelines), ''),
           'stages=' || coalesce((SELECT string_agg(id || ':' || version || ':' || coalesce(deleted_at::text, '-'), ',' ORDER BY id) FROM stages), ''),
@@ -441,6 +523,44 @@ impl World {
                 let body = create_token(&self.owner, &format!("Target {n}"), &["deals:read"]).await;
                 Some(body["id"].as_str().unwrap().to_owned())
             }
+            Target::Contact | Target::Company | Target::Task | Target::CompletedTask => {
+                let (path, body) = match target {
+                    Target::Contact => {
+                        ("/api/v1/contacts", json!({"first_name": "Target", "last_name": format!("{n}")}))
+                    }
+                    Target::Company => ("/api/v1/companies", json!({"name": format!("Target {n}")})),
+                    _ => ("/api/v1/activities", json!({"type": "task", "subject": format!("Target {n}")})),
+                };
+                // The caller's own record when it may write one.
+                let maker = match caller {
+                    Caller::Viewer | Caller::TokenNone => &self.owner.browser,
+                    other => self.client(other),
+                };
+                let res = maker.post(path, &body).await;
+                assert_eq!(res.status(), StatusCode::CREATED, "target {path} for {caller}");
+                let id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+                if target == Target::CompletedTask {
+                    let res = maker.post(&format!("/api/v1/activities/{id}/complete"), &json!({})).await;
+                    assert_eq!(res.status(), StatusCode::OK, "complete target task for {caller}");
+                }
+                Some(id)
+            }
+            Target::CustomField => {
+                let body = json!({"entity": "company", "key": format!("target_{n}"), "label": "Target", "type": "select", "options": ["a", "b"]});
+                let res = self.owner.browser.post("/api/v1/custom-fields", &body).await;
+                assert_eq!(res.status(), StatusCode::CREATED, "target custom field");
+                Some(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned())
+            }
+            Target::View => {
+                let maker = match self.person(caller) {
+                    Some(p) => &p.browser,
+                    None => &self.owner.browser,
+                };
+                let res =
+                    maker.post("/api/v1/views", &json!({"entity": "companies", "name": format!("Target {n}")})).await;
+                assert_eq!(res.status(), StatusCode::CREATED, "target view for {caller}");
+                Some(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned())
+            }
             Target::InvitationForCaller => {
                 let email = match self.person(caller) {
                     Some(p) => p.email.clone(),
@@ -533,7 +653,7 @@ fn fill(path: &str, value: Option<&str>) -> String {
     // last, so a target may fill two (`{id}/products/{line_id}`).
     match (path.find('{'), path.rfind('}'), value) {
         (Some(a), Some(b), Some(v)) => format!("{}{}{}", &path[..a], v, &path[b + 1..]),
-        (None, None, None) => path.to_owned(),
+        (None, None, _) => path.to_owned(),
         _ => panic!("placeholder and target disagree for {path}"),
     }
 }
@@ -600,8 +720,12 @@ async fn every_role_and_token_gets_what_the_matrix_says_and_refusals_change_noth
             n += 1;
             cases += 1;
             let value = w.make_target(case.target, caller, n).await;
-            let path = fill(case.path, value.as_deref());
-            let fixture = Fixture { workspace_id: w.owner.workspace_id, stage_id: stage_id.clone(), n };
+            let mut path = fill(case.path, value.as_deref());
+            if let Some((_, q)) = QUERIES.iter().find(|(p, _)| *p == case.path) {
+                path.push_str(q);
+            }
+            let fixture =
+                Fixture { workspace_id: w.owner.workspace_id, stage_id: stage_id.clone(), n, target: value.clone() };
             let body = case.body.map(|b| b(&fixture));
             let ctx = format!("{caller}: {} {} (as {path})", case.method.to_uppercase(), case.path);
 

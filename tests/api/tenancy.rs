@@ -6,6 +6,8 @@
 
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
 use uuid::Uuid;
 
 use crate::helpers::{spawn_app, Browser, SignedIn, TestApp, PASSWORD};
@@ -45,6 +47,21 @@ const ID_ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/v1/lead-widgets/{id}"),
     ("delete", "/api/v1/lead-widgets/{id}"),
     ("post", "/api/v1/lead-widgets/{id}/rotate"),
+    ("get", "/api/v1/contacts/{id}"),
+    ("patch", "/api/v1/contacts/{id}"),
+    ("delete", "/api/v1/contacts/{id}"),
+    ("get", "/api/v1/contacts/{id}/overview"),
+    ("get", "/api/v1/companies/{id}"),
+    ("patch", "/api/v1/companies/{id}"),
+    ("delete", "/api/v1/companies/{id}"),
+    ("get", "/api/v1/companies/{id}/overview"),
+    ("get", "/api/v1/activities/{id}"),
+    ("patch", "/api/v1/activities/{id}"),
+    ("post", "/api/v1/activities/{id}/complete"),
+    ("post", "/api/v1/activities/{id}/reopen"),
+    ("patch", "/api/v1/custom-fields/{id}"),
+    ("delete", "/api/v1/custom-fields/{id}"),
+    ("delete", "/api/v1/views/{id}"),
 ];
 
 /// List endpoints (collections, `GET` without an id).
@@ -55,7 +72,16 @@ const LIST_ROUTES: &[&str] = &[
     "/api/v1/audit",
     "/api/v1/pipelines",
     "/api/v1/deals",
+    "/api/v1/leads",
+    "/api/v1/contacts",
+    "/api/v1/companies",
+    "/api/v1/activities",
+    "/api/v1/custom-fields",
+    "/api/v1/views",
 ];
+
+/// Lists that page (`limit` is theirs; absurd values are still 400s).
+const PAGED_LISTS: &[&str] = &["/api/v1/audit", "/api/v1/contacts", "/api/v1/companies", "/api/v1/activities"];
 
 /// Replaces everything from the first placeholder to the last with
 /// `value` (`{id}/products/{line_id}` takes `"<deal>/products/<line>"`).
@@ -81,6 +107,10 @@ fn body_for(method: &str, template: &str) -> Option<Value> {
         ("patch", "/api/v1/lead-sources/{slug}") => Some(json!({"label": "Changed"})),
         ("patch", "/api/v1/lead-widgets/{id}") => Some(json!({"name": "Changed"})),
         ("post", "/api/v1/lead-widgets/{id}/rotate") => Some(json!({})),
+        ("patch", "/api/v1/contacts/{id}") => Some(json!({"job_title": "CEO"})),
+        ("patch", "/api/v1/companies/{id}") => Some(json!({"industry": "Retail"})),
+        ("patch", "/api/v1/activities/{id}") => Some(json!({"subject": "Fixed"})),
+        ("patch", "/api/v1/custom-fields/{id}") => Some(json!({"label": "Renamed"})),
         _ => None,
     }
 }
@@ -123,6 +153,9 @@ struct Tenants {
     b_line: String,
     b_lead: String,
     b_widget: String,
+    /// B's CRM records: a contact, a company, an open task, a completed
+    /// task, a custom field and a saved view of B's owner.
+    b_crm: BTreeMap<&'static str, String>,
 }
 
 async fn invite(by: &SignedIn, email: &str, role: &str) -> Value {
@@ -205,7 +238,9 @@ impl Tenants {
         assert_eq!(res.status(), StatusCode::CREATED);
         let b_widget = s(&res.json::<Value>().await.unwrap()["widget"], "id");
 
+        let b_crm = b_crm_records(&bob).await;
         Tenants {
+            b_crm,
             app,
             ann,
             mia,
@@ -226,6 +261,37 @@ impl Tenants {
             b_widget,
         }
     }
+}
+
+async fn created_id(by: &SignedIn, path: &str, body: Value) -> String {
+    let res = by.browser.post(path, &body).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "create {path}");
+    s(&res.json::<Value>().await.unwrap(), "id")
+}
+
+async fn b_crm_records(bob: &SignedIn) -> BTreeMap<&'static str, String> {
+    let mut m = BTreeMap::new();
+    let company = created_id(bob, "/api/v1/companies", json!({"name": "Beta Corp"})).await;
+    let contact = created_id(bob, "/api/v1/contacts", json!({"first_name": "Bea", "company_id": company})).await;
+    let task =
+        created_id(bob, "/api/v1/activities", json!({"type": "task", "subject": "Call Bea", "contact_id": contact}))
+            .await;
+    let done = created_id(bob, "/api/v1/activities", json!({"type": "task", "subject": "Done"})).await;
+    let res = bob.browser.post(&format!("/api/v1/activities/{done}/complete"), &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let field = created_id(
+        bob,
+        "/api/v1/custom-fields",
+        json!({"entity": "contact", "key": "tier", "label": "Tier", "type": "text"}),
+    )
+    .await;
+    let view = created_id(bob, "/api/v1/views", json!({"entity": "contacts", "name": "Mine"})).await;
+    for (k, v) in
+        [("contact", contact), ("company", company), ("task", task), ("done", done), ("field", field), ("view", view)]
+    {
+        m.insert(k, v);
+    }
+    m
 }
 
 /// One probe: a caller in A sends `method template` with B's value and
@@ -387,6 +453,38 @@ async fn foreign_ids_answer_like_missing_ones_and_change_nothing() {
         probes.push(accept(who, client, "B's expired invitation", &t.b_expired_token, &body));
     }
 
+    // CRM records: the owner of A (who may edit anyone's records in A)
+    // aims at B's.
+    let crm: &[(&'static str, &'static str, &'static str)] = &[
+        ("get", "/api/v1/contacts/{id}", "contact"),
+        ("patch", "/api/v1/contacts/{id}", "contact"),
+        ("delete", "/api/v1/contacts/{id}", "contact"),
+        ("get", "/api/v1/contacts/{id}/overview", "contact"),
+        ("get", "/api/v1/companies/{id}", "company"),
+        ("patch", "/api/v1/companies/{id}", "company"),
+        ("delete", "/api/v1/companies/{id}", "company"),
+        ("get", "/api/v1/companies/{id}/overview", "company"),
+        ("get", "/api/v1/activities/{id}", "task"),
+        ("patch", "/api/v1/activities/{id}", "task"),
+        ("post", "/api/v1/activities/{id}/complete", "task"),
+        ("post", "/api/v1/activities/{id}/reopen", "done"),
+        ("patch", "/api/v1/custom-fields/{id}", "field"),
+        ("delete", "/api/v1/custom-fields/{id}", "field"),
+        ("delete", "/api/v1/views/{id}", "view"),
+    ];
+    for &(method, template, what) in crm {
+        probes.push(Probe {
+            who: "owner of A",
+            client: &t.ann.browser,
+            method,
+            template,
+            what,
+            foreign: t.b_crm[what].clone(),
+            random: Uuid::now_v7().to_string(),
+            body: body_for(method, template),
+        });
+    }
+
     let mut failures = Vec::new();
     let mut exercised: Vec<(&str, &str)> = Vec::new();
     let b_before = b_state(&t).await;
@@ -491,7 +589,7 @@ async fn unknown_query_parameters_on_list_endpoints_are_400_problems() {
     let mut cases = 0;
     for list in LIST_ROUTES {
         // `limit` is unknown to the lists that do not page.
-        let queries: &[&str] = if *list == "/api/v1/audit" { &["bogus=1"] } else { &["bogus=1", "limit=100000"] };
+        let queries: &[&str] = if PAGED_LISTS.contains(list) { &["bogus=1"] } else { &["bogus=1", "limit=100000"] };
         for q in queries {
             cases += 1;
             let path = format!("{list}?{q}");

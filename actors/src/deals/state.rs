@@ -56,6 +56,8 @@ pub struct DealFilter {
     pub pipeline_id: Option<Uuid>,
     pub stage_id: Option<Uuid>,
     pub owner_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub company_id: Option<Uuid>,
     pub tag: Option<String>,
     pub min_amount: Option<i64>,
     pub max_amount: Option<i64>,
@@ -269,6 +271,11 @@ impl DealState {
             return false;
         }
         if f.pipeline_id.is_some_and(|p| p != d.pipeline_id) || f.stage_id.is_some_and(|s| s != d.stage_id) {
+            return false;
+        }
+        if f.contact_id.is_some_and(|c| d.contact_id != Some(c))
+            || f.company_id.is_some_and(|c| d.company_id != Some(c))
+        {
             return false;
         }
         if f.owner_id.is_some_and(|o| d.owner_id != Some(o)) {

@@ -346,7 +346,7 @@ impl WorkspaceActor {
                     self.leads.apply_weights(w);
                 }
             }
-            "activity" => {
+            "activity" if r.kind == "activity.created" => {
                 // A logged activity keeps its deal off the at-risk list
                 // and counts for its lead's recency.
                 let at = r.at;
@@ -355,7 +355,8 @@ impl WorkspaceActor {
                     self.deals.touch_activity(d, at);
                 }
                 if let Some(l) = id("lead_id") {
-                    self.leads.touch_activity(l, at);
+                    let kind = r.data.get("type").or(r.data.get("kind")).and_then(|v| v.as_str());
+                    self.leads.touch_activity(l, at, kind == Some("meeting"));
                 }
             }
             // Cards show contact and company names: keep them current.

@@ -160,6 +160,8 @@ pub struct ListDealsQuery {
     pub pipeline_id: Option<Uuid>,
     pub stage_id: Option<Uuid>,
     pub owner_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub company_id: Option<Uuid>,
     /// Deals carrying this tag (case-insensitive).
     pub tag: Option<String>,
     #[param(minimum = 0)]
@@ -262,6 +264,13 @@ pub async fn create_deal(
     check_deal_fields(Some(&b.title), b.currency.as_deref(), b.next_action.as_deref(), Some(&b.tags), None)?;
     let (contact, company) =
         links(&state, member.workspace_id, b.owner_id, Some(b.contact_id), Some(b.company_id), &b.shared_with).await?;
+    crate::crm::custom_fields::validate_custom_fields(
+        &state.db().await?,
+        member.workspace_id,
+        "deal",
+        &b.custom_fields,
+    )
+    .await?;
     let currency = match b.currency {
         Some(c) => c,
         None => crate::workspaces::get_settings(&state, member.workspace_id).await?.currency,
@@ -306,6 +315,8 @@ pub async fn list_deals(
         pipeline_id: q.pipeline_id,
         stage_id: q.stage_id,
         owner_id: q.owner_id,
+        contact_id: q.contact_id,
+        company_id: q.company_id,
         tag: q.tag,
         min_amount: q.min_amount,
         max_amount: q.max_amount,
@@ -364,6 +375,9 @@ pub async fn update_deal(
     let shared = b.shared_with.clone().unwrap_or_default();
     let owner = b.owner_id.flatten();
     let (contact, company) = links(&state, member.workspace_id, owner, b.contact_id, b.company_id, &shared).await?;
+    if let Some(cf) = &b.custom_fields {
+        crate::crm::custom_fields::validate_custom_fields(&state.db().await?, member.workspace_id, "deal", cf).await?;
+    }
     let changes = DealChanges {
         title: b.title.map(|t| t.trim().to_owned()),
         amount: b.amount,
