@@ -22,7 +22,8 @@ use crate::principal::{Principal, Viewer};
 use crate::protocol::Encoding;
 use crate::registry::{CloseAllSessions, CountRunning, GetWorkspace, KickIn, Registry, Route};
 use crate::session::WsSession;
-use crate::workspace::messages::{GetBoard, GetDeal, ListDeals, ListPipelines, Write};
+use crate::notifications::NotificationSummary;
+use crate::workspace::messages::{GetBoard, GetDeal, GetNotificationSummary, ListDeals, ListPipelines, Write};
 use crate::workspace::WorkspaceActor;
 
 /// Tunables of the real-time core. Defaults follow docs/PROTOCOL.md.
@@ -216,6 +217,16 @@ impl Realtime {
     ) -> Result<(Vec<DealView>, usize), RealtimeError> {
         let msg = ListDeals { filter, reader, page };
         Ok(self.workspace(workspace_id).await?.send(msg).await?)
+    }
+
+    /// A member's notification bell (unread count and latest items), from
+    /// the workspace actor's memory: no database query.
+    pub async fn notification_summary(
+        &self,
+        workspace_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<NotificationSummary, RealtimeError> {
+        Ok(self.workspace(workspace_id).await?.send(GetNotificationSummary { user_id }).await?)
     }
 
     /// Delivers a committed event: to this node's workspace at once, and

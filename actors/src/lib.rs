@@ -22,6 +22,7 @@ pub mod bus;
 pub mod deals;
 pub mod event;
 pub mod handle;
+pub mod notifications;
 pub mod principal;
 pub mod protocol;
 pub mod registry;

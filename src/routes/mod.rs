@@ -5,10 +5,14 @@
 pub mod audit;
 pub mod auth;
 pub mod deals;
+pub mod email_templates;
 pub mod health;
 pub mod invitations;
+pub mod jobs;
 pub mod me;
 pub mod members;
+pub mod notifications;
+pub mod outbox;
 pub mod pipelines;
 pub mod stream;
 pub mod tokens;

@@ -128,3 +128,10 @@ pub struct ListDeals {
     pub reader: crate::deals::Reader,
     pub page: crate::deals::DealPage,
 }
+
+/// A member's notification bell from memory: unread count and latest items.
+#[derive(Message)]
+#[rtype(result = "crate::notifications::NotificationSummary")]
+pub struct GetNotificationSummary {
+    pub user_id: Uuid,
+}
