@@ -36,6 +36,9 @@ const ID_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/deals/{id}/products"),
     ("patch", "/api/v1/deals/{id}/products/{line_id}"),
     ("delete", "/api/v1/deals/{id}/products/{line_id}"),
+    ("post", "/api/v1/notifications/{id}/read"),
+    ("patch", "/api/v1/email-templates/{id}"),
+    ("delete", "/api/v1/email-templates/{id}"),
 ];
 
 /// List endpoints (collections, `GET` without an id).
@@ -46,6 +49,10 @@ const LIST_ROUTES: &[&str] = &[
     "/api/v1/audit",
     "/api/v1/pipelines",
     "/api/v1/deals",
+    "/api/v1/notifications",
+    "/api/v1/email-templates",
+    "/api/v1/outbox",
+    "/api/v1/jobs/runs",
 ];
 
 /// Replaces everything from the first placeholder to the last with
@@ -67,6 +74,7 @@ fn body_for(method: &str, template: &str) -> Option<Value> {
         ("put", "/api/v1/deals/{id}/stage") => Some(json!({"stage_id": Uuid::nil()})),
         ("post", "/api/v1/deals/{id}/products") => Some(json!({"name": "Seat", "unit_price": 100})),
         ("patch", "/api/v1/deals/{id}/products/{line_id}") => Some(json!({"quantity": 2})),
+        ("patch", "/api/v1/email-templates/{id}") => Some(json!({"subject": "Renamed"})),
         _ => None,
     }
 }
@@ -107,6 +115,9 @@ struct Tenants {
     b_deal: String,
     b_deleted_deal: String,
     b_line: String,
+    /// An unread notification of B's owner.
+    b_notification: String,
+    b_template: String,
 }
 
 async fn invite(by: &SignedIn, email: &str, role: &str) -> Value {
@@ -177,6 +188,21 @@ impl Tenants {
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let b_line = s(&res.json::<Value>().await.unwrap()["line_items"][0], "id");
+        let b_notification = Uuid::now_v7();
+        app.db()
+            .await
+            .execute(
+                "INSERT INTO notifications (id, workspace_id, recipient_id, kind, title) VALUES ($1, $2, $3, 'assignments', 'For Bob')",
+                &[&b_notification, &bob.workspace_id, &bob.user_id],
+            )
+            .await
+            .unwrap();
+        let res = bob
+            .browser
+            .post("/api/v1/email-templates", &json!({"name": "Welcome", "subject": "Hi", "body": "Hello {{name}}"}))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let b_template = s(&res.json::<Value>().await.unwrap(), "id");
 
         Tenants {
             app,
@@ -195,6 +221,8 @@ impl Tenants {
             b_deal,
             b_deleted_deal,
             b_line,
+            b_notification: b_notification.to_string(),
+            b_template,
         }
     }
 }
@@ -321,6 +349,8 @@ async fn foreign_ids_answer_like_missing_ones_and_change_nothing() {
         ids("/api/v1/deals/{id}/stage", t.b_deal.clone(), rid()),
         ids("/api/v1/deals/{id}/history", t.b_deal.clone(), rid()),
         ids("/api/v1/deals/{id}/products", t.b_deal.clone(), rid()),
+        ids("/api/v1/notifications/{id}/read", t.b_notification.clone(), rid()),
+        ids("/api/v1/email-templates/{id}", t.b_template.clone(), rid()),
         ids(
             "/api/v1/deals/{id}/products/{line_id}",
             format!("{}/products/{}", t.b_deal, t.b_line),
@@ -341,6 +371,18 @@ async fn foreign_ids_answer_like_missing_ones_and_change_nothing() {
             });
         }
     }
+    // Notifications are personal: another member's, in the same
+    // workspace, answers like a missing one too.
+    probes.push(Probe {
+        who: "rep of B",
+        client: &t.bea.browser,
+        method: "post",
+        template: "/api/v1/notifications/{id}/read",
+        what: "B's owner's notification",
+        foreign: t.b_notification.clone(),
+        random: Uuid::now_v7().to_string(),
+        body: None,
+    });
     // Accepting is by token, not by workspace: a live token of B is a
     // credential, not a foreign id. What must not tell B's records from
     // nothing: B's invitation *id* used as a token, and B's tokens that
