@@ -116,7 +116,8 @@ pub enum Job {
 }
 
 impl Job {
-    pub const ALL: [Job; 5] = [Job::DailyDigest, Job::FollowUpReminders, Job::LeadRescore, Job::StaleRefresh, Job::Prune];
+    pub const ALL: [Job; 5] =
+        [Job::DailyDigest, Job::FollowUpReminders, Job::LeadRescore, Job::StaleRefresh, Job::Prune];
 
     /// The name recorded in `job_runs` and shown to owners.
     pub fn name(self) -> &'static str {
@@ -212,8 +213,9 @@ impl Scheduler {
     pub async fn run_slot(&self, job: Job, slot: DateTime<Utc>) -> Result<Option<RunReport>, String> {
         let client = self.pool.get().await.map_err(|e| e.to_string())?;
         let now = self.clock.now();
-        let Some(id) =
-            db::claim_job_run(&client, job.name(), slot, self.node, now, now - STALE_RUN).await.map_err(|e| e.to_string())?
+        let Some(id) = db::claim_job_run(&client, job.name(), slot, self.node, now, now - STALE_RUN)
+            .await
+            .map_err(|e| e.to_string())?
         else {
             return Ok(None);
         };

@@ -18,8 +18,8 @@ use crate::http::rate_limit::RateLimiter;
 use crate::http::security::OriginAllowlist;
 use crate::http::{self, extract};
 use crate::notifications::email::{self, Mailer};
-use crate::scheduler::{Clock, Scheduler, SystemClock};
 use crate::realtime::ConnectionLimits;
+use crate::scheduler::{Clock, Scheduler, SystemClock};
 use crate::state::AppState;
 use crate::{openapi, routes};
 use pulse_actors::Realtime;
@@ -87,7 +87,13 @@ impl Application {
         if let Some(url) = &settings.smtp_url {
             let mailer = Mailer::new(url, &settings.smtp_from).map_err(StartupError::Other)?;
             let every = Duration::from_secs(settings.outbox_poll_secs.max(1));
-            background.push(email::spawn_sender(pool.clone(), mailer, clock, every, settings.email_max_attempts.max(1)));
+            background.push(email::spawn_sender(
+                pool.clone(),
+                mailer,
+                clock,
+                every,
+                settings.email_max_attempts.max(1),
+            ));
         }
         let hasher = Hasher::new(settings.max_concurrent_hashes).map_err(|e| StartupError::Other(e.to_string()))?;
         let shutdown_timeout = settings.shutdown_timeout_secs;

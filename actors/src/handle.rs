@@ -18,11 +18,11 @@ use uuid::Uuid;
 use crate::bus::{publish_loop, subscribe_loop, BusControl, BusEvent, BusOut};
 use crate::deals::{Board, Caller, Command, DealError, DealFilter, DealPage, DealView, Pipeline, Reader, Written};
 use crate::event::EventRecord;
+use crate::notifications::NotificationSummary;
 use crate::principal::{Principal, Viewer};
 use crate::protocol::Encoding;
 use crate::registry::{CloseAllSessions, CountRunning, GetWorkspace, KickIn, Registry, Route};
 use crate::session::WsSession;
-use crate::notifications::NotificationSummary;
 use crate::workspace::messages::{GetBoard, GetDeal, GetNotificationSummary, ListDeals, ListPipelines, Write};
 use crate::workspace::WorkspaceActor;
 

@@ -27,7 +27,17 @@ pub async fn insert_notification(c: &impl GenericClient, ws: Uuid, n: &Notificat
     let row = c
         .query_one(
             &sql,
-            &[&Uuid::now_v7(), &ws, &n.recipient_id, &n.kind, &n.title, &n.body, &link_type, &link_id, &n.actor_user_id],
+            &[
+                &Uuid::now_v7(),
+                &ws,
+                &n.recipient_id,
+                &n.kind,
+                &n.title,
+                &n.body,
+                &link_type,
+                &link_id,
+                &n.actor_user_id,
+            ],
         )
         .await?;
     Ok(notification_from_row(&row))

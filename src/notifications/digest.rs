@@ -46,7 +46,11 @@ pub struct Section {
 }
 
 /// Stale deals: open deals without an update for 14 days, per owner.
-pub async fn stale_deals(c: &impl GenericClient, ws: Uuid, now: DateTime<Utc>) -> Result<Section, tokio_postgres::Error> {
+pub async fn stale_deals(
+    c: &impl GenericClient,
+    ws: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Section, tokio_postgres::Error> {
     let cutoff = now - chrono::Duration::days(pulse_actors::deals::STALE_AFTER_DAYS);
     let mut lines: HashMap<Uuid, Vec<Line>> = HashMap::new();
     for (owner, id, title, updated) in db::select_stale_deals(c, ws, cutoff, None).await? {

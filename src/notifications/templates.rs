@@ -88,14 +88,25 @@ pub async fn list(state: &AppState, ws: Uuid) -> Result<Vec<EmailTemplate>, ApiE
     Ok(db::select_templates(&client, ws).await?.into_iter().map(EmailTemplate::from).collect())
 }
 
-pub async fn create(state: &AppState, ws: Uuid, name: &str, subject: &str, body: &str) -> Result<EmailTemplate, ApiError> {
+pub async fn create(
+    state: &AppState,
+    ws: Uuid,
+    name: &str,
+    subject: &str,
+    body: &str,
+) -> Result<EmailTemplate, ApiError> {
     check(&TemplateFields { name: Some(name), subject: Some(subject), body: Some(body) })?;
     let client = state.db().await?;
     let row = db::insert_template(&client, ws, name.trim(), subject.trim(), body).await?.ok_or_else(name_taken)?;
     Ok(row.into())
 }
 
-pub async fn update(state: &AppState, ws: Uuid, id: Uuid, fields: TemplateFields<'_>) -> Result<EmailTemplate, ApiError> {
+pub async fn update(
+    state: &AppState,
+    ws: Uuid,
+    id: Uuid,
+    fields: TemplateFields<'_>,
+) -> Result<EmailTemplate, ApiError> {
     check(&fields)?;
     let client = state.db().await?;
     let (name, subject) = (fields.name.map(str::trim), fields.subject.map(str::trim));

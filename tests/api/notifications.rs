@@ -116,7 +116,8 @@ async fn the_unread_count_stays_right_when_two_tabs_mark_read_at_once() {
     assert_eq!(tab2.login("owner@acme.test").await, StatusCode::OK);
     let tab1 = owner.browser.clone();
     let bell = unread_becomes(&tab1, 3).await;
-    let ids: Vec<String> = bell["latest"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap().to_owned()).collect();
+    let ids: Vec<String> =
+        bell["latest"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap().to_owned()).collect();
     assert_eq!(ids.len(), 3);
 
     // Both tabs mark the same one: both succeed, it flips once.

@@ -194,10 +194,10 @@ fn body_quantity(_: &Fixture) -> Value {
 }
 fn body_toggle(f: &Fixture) -> Value {
     // Alternates, so that consecutive allowed calls each change something.
-    json!({"stale_deals": f.n % 2 == 0})
+    json!({"stale_deals": f.n.is_multiple_of(2)})
 }
 fn body_channels(f: &Fixture) -> Value {
-    json!({"stale_deals": {"email": f.n % 2 == 0}})
+    json!({"stale_deals": {"email": f.n.is_multiple_of(2)}})
 }
 fn body_template(f: &Fixture) -> Value {
     json!({"name": format!("Template {}", f.n), "subject": "Hello {{contact.name}}", "body": "Hi {{contact.name}}!"})

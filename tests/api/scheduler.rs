@@ -117,7 +117,8 @@ async fn the_digest_lists_each_members_stale_deals_and_arrives_at_most_once_a_da
     assert_eq!(report.counts["emails"], 1);
 
     let db = app.db().await;
-    let rows = db.query("SELECT recipient_id, title, body FROM notifications WHERE kind = 'digest'", &[]).await.unwrap();
+    let rows =
+        db.query("SELECT recipient_id, title, body FROM notifications WHERE kind = 'digest'", &[]).await.unwrap();
     assert_eq!(rows.len(), 1, "only the rep has something to read");
     let (to, body): (Uuid, String) = (rows[0].get(0), rows[0].get(2));
     assert_eq!(to, rep.user_id);
@@ -133,7 +134,8 @@ async fn the_digest_lists_each_members_stale_deals_and_arrives_at_most_once_a_da
     let retry = s.tick().await.into_iter().find(|r| r.job == Job::DailyDigest).expect("the failed slot runs again");
     assert_eq!(retry.counts["delivered"], 0, "{:?}", retry.counts);
     assert_eq!(retry.counts["already_delivered"], 1);
-    let attempt: i32 = db.query_one("SELECT attempt FROM job_runs WHERE job = 'daily_digest'", &[]).await.unwrap().get(0);
+    let attempt: i32 =
+        db.query_one("SELECT attempt FROM job_runs WHERE job = 'daily_digest'", &[]).await.unwrap().get(0);
     assert_eq!(attempt, 2);
 
     // Two runners building the same day's digest at once: one delivery.

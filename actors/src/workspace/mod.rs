@@ -380,8 +380,7 @@ impl WorkspaceActor {
             let head = store::select_stream_head(&tx, id).await.map_err(|e| e.to_string())?;
             let (pipelines, deals) =
                 crate::deals::store::select_deal_state(&tx, id).await.map_err(|e| e.to_string())?;
-            let bells =
-                crate::notifications::select_notification_state(&tx, id).await.map_err(|e| e.to_string())?;
+            let bells = crate::notifications::select_notification_state(&tx, id).await.map_err(|e| e.to_string())?;
             tx.commit().await.map_err(|e| e.to_string())?;
             Ok::<_, String>((head, pipelines, deals, bells))
         };

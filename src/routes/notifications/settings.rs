@@ -160,8 +160,7 @@ pub async fn update_notification_preferences(
     body: JsonBody<UpdateNotificationPreferencesRequest>,
 ) -> ApiResult<HttpResponse> {
     let user = person(&member)?;
-    let changes: Vec<_> =
-        body.0.pairs().into_iter().filter_map(|(s, c)| c.map(|c| (s, c.in_app, c.email))).collect();
+    let changes: Vec<_> = body.0.pairs().into_iter().filter_map(|(s, c)| c.map(|c| (s, c.in_app, c.email))).collect();
     let prefs = notifications::set_preferences(&state, member.workspace_id, user, &changes).await?;
     Ok(HttpResponse::Ok().json(preferences_response(&prefs)))
 }
