@@ -153,33 +153,64 @@ pub fn spawn_sender(
     })
 }
 
-/// Why a template does not parse.
-#[derive(Debug, PartialEq, Eq)]
-pub struct TemplateSyntax(pub String);
+/// A piece of a template: literal text or a placeholder's name.
+enum Piece<'a> {
+    Text(&'a str),
+    Placeholder(&'a str),
+}
 
-/// The `{{name}}` placeholders of a template, or what is wrong with it. A
-/// name is a lowercase identifier, dots allowed (`contact.first_name`).
-pub fn placeholders(template: &str) -> Result<Vec<String>, TemplateSyntax> {
-    let mut names = Vec::new();
+fn is_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+}
+
+/// Splits a template. A placeholder is `{{name}}` (spaces allowed inside
+/// the braces) where the name is a lowercase identifier, dots allowed
+/// (`contact.first_name`); any other `{{` is kept as text, so every
+/// template is valid and renders what its author wrote.
+fn pieces(template: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
     let mut rest = template;
+    let mut text_start = 0;
+    let mut offset = 0;
     while let Some(start) = rest.find("{{") {
         let after = &rest[start + 2..];
-        let end = after.find("}}").ok_or_else(|| TemplateSyntax("`{{` without a closing `}}`".into()))?;
-        let name = after[..end].trim();
-        let ok = !name.is_empty()
-            && name.len() <= 64
-            && name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
-        if !ok {
-            let shown: String = name.chars().take(40).collect();
-            return Err(TemplateSyntax(format!(
-                "`{{{{{shown}}}}}` is not a placeholder: use lowercase letters, digits, `_` and `.`"
-            )));
+        let closed = after.find("}}").map(|end| (end, after[..end].trim()));
+        match closed {
+            Some((end, name)) if is_name(name) => {
+                let at = offset + start;
+                if at > text_start {
+                    out.push(Piece::Text(&template[text_start..at]));
+                }
+                out.push(Piece::Placeholder(name));
+                let consumed = start + 2 + end + 2;
+                offset += consumed;
+                text_start = offset;
+                rest = &rest[consumed..];
+            }
+            _ => {
+                offset += start + 2;
+                rest = &rest[start + 2..];
+            }
         }
-        names.push(name.to_owned());
-        rest = &after[end + 2..];
     }
-    Ok(names)
+    if text_start < template.len() {
+        out.push(Piece::Text(&template[text_start..]));
+    }
+    out
+}
+
+/// The placeholders of a template, in order of appearance.
+pub fn placeholders(template: &str) -> Vec<String> {
+    pieces(template)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Placeholder(n) => Some(n.to_owned()),
+            Piece::Text(_) => None,
+        })
+        .collect()
 }
 
 /// Escapes text for HTML (and so for HTML email bodies).
@@ -198,25 +229,17 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// Fills a template: each `{{name}}` becomes the HTML-escaped value (an
+/// Fills a template: each placeholder becomes the HTML-escaped value (an
 /// unknown name becomes nothing). The template's own text is the
 /// workspace's and is kept as written.
-pub fn render(template: &str, values: &HashMap<String, String>) -> Result<String, TemplateSyntax> {
-    placeholders(template)?;
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find("}}").unwrap_or(after.len());
-        let name = after[..end].trim();
-        if let Some(v) = values.get(name) {
-            out.push_str(&escape_html(v));
-        }
-        rest = after.get(end + 2..).unwrap_or("");
-    }
-    out.push_str(rest);
-    Ok(out)
+pub fn render(template: &str, values: &HashMap<String, String>) -> String {
+    pieces(template)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Text(t) => t.to_owned(),
+            Piece::Placeholder(n) => values.get(n).map(|v| escape_html(v)).unwrap_or_default(),
+        })
+        .collect()
 }
 
 /// Queues a templated email (the nurture features call this inside their
@@ -230,8 +253,8 @@ pub async fn queue_templated(
     values: &HashMap<String, String>,
     dedupe_key: &str,
 ) -> Result<bool, String> {
-    let subject = render(&template.subject, values).map_err(|e| e.0)?;
-    let body = render(&template.body, values).map_err(|e| e.0)?;
+    let subject = render(&template.subject, values);
+    let body = render(&template.body, values);
     let mail = EmailInsert {
         recipient_id: None,
         to_address,
@@ -255,15 +278,22 @@ mod tests {
     fn placeholders_are_filled_with_escaped_values() {
         let v = values(&[("contact.first_name", "<b>Ann</b> & \"co\""), ("deal", "X")]);
         let out = render("Hi {{ contact.first_name }}, about {{deal}}{{missing}}!", &v);
-        assert_eq!(out, Ok("Hi &lt;b&gt;Ann&lt;/b&gt; &amp; &quot;co&quot;, about X!".to_owned()));
+        assert_eq!(out, "Hi &lt;b&gt;Ann&lt;/b&gt; &amp; &quot;co&quot;, about X!");
     }
 
     #[test]
-    fn malformed_templates_are_refused_with_a_reason() {
-        for bad in ["Hi {{name", "{{}}", "{{ Name }}", "{{na me}}", "{{1x}}", "{{<script>}}"] {
-            assert!(placeholders(bad).is_err(), "{bad}");
+    fn braces_that_name_no_placeholder_are_kept_as_text() {
+        let v = values(&[("name", "Ann")]);
+        for (t, want) in [
+            ("Hi {{name", "Hi {{name"),
+            ("{{}} {{ Name }} {{na me}}", "{{}} {{ Name }} {{na me}}"),
+            ("{{{{name}}}}", "{{Ann}}"),
+            ("{{<script>}} {{name}}", "{{<script>}} Ann"),
+            ("plain { text }", "plain { text }"),
+        ] {
+            assert_eq!(render(t, &v), want, "{t}");
         }
-        assert_eq!(placeholders("plain { text } and {{a}} {{b.c_1}}"), Ok(vec!["a".into(), "b.c_1".into()]));
+        assert_eq!(placeholders("{{a}} x {{ b.c_1 }} {{A}}"), vec!["a".to_owned(), "b.c_1".to_owned()]);
     }
 
     #[test]

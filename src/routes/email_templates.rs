@@ -22,15 +22,24 @@ pub struct EmailTemplatePath {
 
 /// A new template. Placeholders are `{{name}}`: lowercase letters,
 /// digits, `_` and `.` (`{{contact.first_name}}`); values are HTML-escaped.
+/// Braces that name no placeholder are kept as text.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEmailTemplateRequest {
     /// Unique in the workspace.
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
-    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub subject: String,
-    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 20000, pattern = r"^[^\u0000]+$")]
     pub body: String,
 }
 
@@ -39,13 +48,23 @@ pub struct CreateEmailTemplateRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateEmailTemplateRequest {
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, min_length = 1, max_length = 300, pattern = r"\S")]
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub subject: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, min_length = 1, max_length = 20000, pattern = r"\S")]
+    #[schema(nullable = false, min_length = 1, max_length = 20000, pattern = r"^[^\u0000]+$")]
     pub body: Option<String>,
 }
 

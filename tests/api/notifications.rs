@@ -228,8 +228,8 @@ async fn bad_preferences_and_templates_are_4xx_problems() {
         ("/api/v1/notification-settings", json!({"nonsense": true})),
         ("/api/v1/me/notification-preferences", json!({"stale_deals": {"sms": true}})),
         ("/api/v1/me/notification-preferences", json!({"stale_deals": true})),
-        ("/api/v1/email-templates", json!({"name": "x", "subject": "Hi {{ Name }}", "body": "b"})),
-        ("/api/v1/email-templates", json!({"name": "x", "subject": "Hi", "body": "unclosed {{name"})),
+        ("/api/v1/email-templates", json!({"name": "x", "subject": "Hi\u{1}", "body": "b"})),
+        ("/api/v1/email-templates", json!({"name": "x", "subject": "Hi", "body": "nul \u{0}"})),
         ("/api/v1/email-templates", json!({"name": " ", "subject": "Hi", "body": "b"})),
     ] {
         let res = if path.contains("templates") { b.post(path, &body).await } else { b.patch(path, &body).await };
