@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use chrono::NaiveTime;
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Default database when `DATABASE_URL` is not set.
@@ -147,6 +148,48 @@ pub struct Settings {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "PULSE_WORKERS", global = true)]
     pub workers: Option<usize>,
+
+    /// Run the scheduled jobs on this node (digest, reminders, re-scoring,
+    /// stale refresh, pruning). Several nodes may: each slot runs once.
+    #[arg(long, env = "PULSE_SCHEDULER", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub scheduler: bool,
+
+    /// UTC time (HH:MM) of the daily digest.
+    #[arg(long, env = "PULSE_DIGEST_AT", default_value = "06:00", value_parser = parse_utc_time, global = true)]
+    pub digest_at: NaiveTime,
+
+    /// UTC time (HH:MM) of the follow-up reminders for overdue next actions.
+    #[arg(long, env = "PULSE_REMINDERS_AT", default_value = "08:00", value_parser = parse_utc_time, global = true)]
+    pub reminders_at: NaiveTime,
+
+    /// UTC time (HH:MM) of lead re-scoring and decay.
+    #[arg(long, env = "PULSE_LEAD_RESCORE_AT", default_value = "03:00", value_parser = parse_utc_time, global = true)]
+    pub lead_rescore_at: NaiveTime,
+
+    /// SMTP server for outgoing email: smtp://[user:password@]host[:port]
+    /// (plain SMTP; use a local relay for TLS). Without it, emails wait in
+    /// the outbox, where owners can read them.
+    #[arg(long, env = "PULSE_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The From address of outgoing email.
+    #[arg(long, env = "PULSE_SMTP_FROM", default_value = "Pulse <pulse@localhost>", global = true)]
+    pub smtp_from: String,
+
+    /// Delivery attempts per email before it is marked failed.
+    #[arg(long, env = "PULSE_EMAIL_MAX_ATTEMPTS", default_value_t = 5, global = true)]
+    pub email_max_attempts: i32,
+
+    /// Seconds between passes of the outbox sender.
+    #[arg(long, env = "PULSE_OUTBOX_POLL_SECS", default_value_t = 10, global = true)]
+    pub outbox_poll_secs: u64,
+}
+
+/// `HH:MM` (or `HH:MM:SS`), read as UTC.
+pub fn parse_utc_time(s: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(s, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S"))
+        .map_err(|_| format!("`{s}` is not a time of day; use HH:MM (UTC)"))
 }
 
 impl std::fmt::Debug for Settings {
@@ -156,6 +199,7 @@ impl std::fmt::Debug for Settings {
             .field("database_url", &redact_url(&self.database_url))
             .field("redis_url", &self.redis_url.as_deref().map(redact_url))
             .field("public_origin", &self.public_origin)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("log_format", &self.log_format)
             .finish_non_exhaustive()
     }
@@ -190,6 +234,15 @@ impl Settings {
 
     pub fn session_absolute(&self) -> Duration {
         Duration::from_secs(self.session_absolute_hours.max(1) as u64 * 3600)
+    }
+
+    /// The times of the scheduler's daily jobs.
+    pub fn schedule(&self) -> crate::scheduler::Times {
+        crate::scheduler::Times {
+            digest: self.digest_at,
+            reminders: self.reminders_at,
+            lead_rescore: self.lead_rescore_at,
+        }
     }
 
     pub fn invitation_ttl(&self) -> Duration {

@@ -152,3 +152,22 @@ pub async fn related_deals(
     }
     Ok(out)
 }
+
+/// Raises a notification for a change the workspace actor has committed,
+/// in its own transaction, and publishes it. The change stands whatever
+/// happens here, so a failure is logged, not returned.
+pub async fn notify_after(state: &crate::state::AppState, ws: Uuid, n: crate::notifications::NewNotification) {
+    let result = async {
+        let mut client = state.db().await?;
+        let tx = client.transaction().await?;
+        let event = crate::notifications::notify(&tx, ws, n).await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(event)
+    }
+    .await;
+    match result {
+        Ok(Some(event)) => state.realtime.publish(event),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(workspace = %ws, error = %e, "could not raise a notification"),
+    }
+}

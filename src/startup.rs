@@ -17,8 +17,9 @@ use crate::http::metrics::Metrics;
 use crate::http::rate_limit::RateLimiter;
 use crate::http::security::OriginAllowlist;
 use crate::http::{self, extract};
-use crate::jobs;
+use crate::notifications::email::{self, Mailer};
 use crate::realtime::ConnectionLimits;
+use crate::scheduler::{Clock, Scheduler, SystemClock};
 use crate::state::AppState;
 use crate::{openapi, routes};
 use pulse_actors::Realtime;
@@ -40,8 +41,8 @@ pub enum StartupError {
 pub struct Application {
     port: u16,
     server: Server,
-    /// Hourly maintenance (pruning); stopped with the server.
-    maintenance: tokio::task::JoinHandle<()>,
+    /// The scheduler and the outbox sender, when enabled; stopped with the server.
+    background: Vec<tokio::task::JoinHandle<()>>,
     realtime: Realtime,
 }
 
@@ -75,7 +76,29 @@ impl Application {
         };
         let realtime = Realtime::start(pool.clone(), settings.realtime(), redis.map(|(client, _)| client));
         let stream_limits = ConnectionLimits::new(settings.ws_max_per_user, settings.ws_max_per_ip);
-        let maintenance = jobs::spawn_maintenance(pool.clone(), settings.event_retention_days);
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let mut background = Vec::new();
+        if settings.scheduler {
+            let scheduler = Scheduler::new(
+                pool.clone(),
+                clock.clone(),
+                settings.schedule(),
+                settings.event_retention_days,
+                Some(realtime.clone()),
+            );
+            background.push(scheduler.spawn());
+        }
+        if let Some(url) = &settings.smtp_url {
+            let mailer = Mailer::new(url, &settings.smtp_from).map_err(StartupError::Other)?;
+            let every = Duration::from_secs(settings.outbox_poll_secs.max(1));
+            background.push(email::spawn_sender(
+                pool.clone(),
+                mailer,
+                clock,
+                every,
+                settings.email_max_attempts.max(1),
+            ));
+        }
         let hasher = Hasher::new(settings.max_concurrent_hashes).map_err(|e| StartupError::Other(e.to_string()))?;
         let shutdown_timeout = settings.shutdown_timeout_secs;
         let workers = settings.workers;
@@ -129,7 +152,7 @@ impl Application {
         if let Some(w) = workers {
             server = server.workers(w.max(1));
         }
-        Ok(Self { port: addr.port(), server: server.run(), maintenance, realtime })
+        Ok(Self { port: addr.port(), server: server.run(), background, realtime })
     }
 
     pub fn port(&self) -> u16 {
@@ -152,7 +175,9 @@ impl Application {
         });
         let served = self.server.await;
         stopper.abort();
-        self.maintenance.abort();
+        for task in &self.background {
+            task.abort();
+        }
         tracing::info!("stopped");
         served
     }
@@ -298,6 +323,20 @@ route_table! {
     post "/api/v1/views" => routes::views::create_view;
     delete "/api/v1/views/{id}" => routes::views::delete_view;
     get "/api/v1/search" => routes::search::search;
+    get "/api/v1/notifications" => routes::notifications::list_notifications;
+    get "/api/v1/notifications/summary" => routes::notifications::notification_summary;
+    post "/api/v1/notifications/read-all" => routes::notifications::mark_all_notifications_read;
+    post "/api/v1/notifications/{id}/read" => routes::notifications::mark_notification_read;
+    get "/api/v1/notification-settings" => routes::notifications::get_notification_settings;
+    patch "/api/v1/notification-settings" => routes::notifications::update_notification_settings;
+    get "/api/v1/me/notification-preferences" => routes::notifications::get_notification_preferences;
+    patch "/api/v1/me/notification-preferences" => routes::notifications::update_notification_preferences;
+    get "/api/v1/email-templates" => routes::email_templates::list_email_templates;
+    post "/api/v1/email-templates" => routes::email_templates::create_email_template;
+    patch "/api/v1/email-templates/{id}" => routes::email_templates::update_email_template;
+    delete "/api/v1/email-templates/{id}" => routes::email_templates::delete_email_template;
+    get "/api/v1/outbox" => routes::outbox::list_outbox;
+    get "/api/v1/jobs/runs" => routes::jobs::list_job_runs;
 }
 
 /// Interactive API docs: Swagger UI (embedded in the binary, no CDN) at

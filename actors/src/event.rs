@@ -23,6 +23,8 @@ pub enum ActorKind {
     Token,
     /// A website lead widget (its id).
     Widget,
+    /// Pulse itself: a scheduled job (nil id).
+    System,
 }
 
 impl ActorKind {
@@ -31,6 +33,7 @@ impl ActorKind {
             ActorKind::User => "user",
             ActorKind::Token => "token",
             ActorKind::Widget => "widget",
+            ActorKind::System => "system",
         }
     }
 }

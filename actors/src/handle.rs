@@ -19,12 +19,13 @@ use crate::bus::{publish_loop, subscribe_loop, BusControl, BusEvent, BusOut};
 use crate::deals::{Board, Caller, Command, DealError, DealFilter, DealPage, DealView, Pipeline, Reader, Written};
 use crate::event::EventRecord;
 use crate::leads::{LeadFilter, LeadPage, LeadReader, LeadView, Source, Weights};
+use crate::notifications::NotificationSummary;
 use crate::principal::{Principal, Viewer};
 use crate::protocol::Encoding;
 use crate::registry::{CloseAllSessions, CountRunning, GetWorkspace, KickIn, Registry, Route};
 use crate::session::WsSession;
 use crate::workspace::messages::{
-    GetBoard, GetDeal, GetLead, LeadSettings, ListDeals, ListLeads, ListPipelines, Write,
+    GetBoard, GetDeal, GetLead, GetNotificationSummary, LeadSettings, ListDeals, ListLeads, ListPipelines, Write,
 };
 use crate::workspace::WorkspaceActor;
 
@@ -245,6 +246,16 @@ impl Realtime {
     ) -> Result<(Vec<DealView>, usize), RealtimeError> {
         let msg = ListDeals { filter, reader, page };
         Ok(self.workspace(workspace_id).await?.send(msg).await?)
+    }
+
+    /// A member's notification bell (unread count and latest items), from
+    /// the workspace actor's memory: no database query.
+    pub async fn notification_summary(
+        &self,
+        workspace_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<NotificationSummary, RealtimeError> {
+        Ok(self.workspace(workspace_id).await?.send(GetNotificationSummary { user_id }).await?)
     }
 
     /// Delivers a committed event: to this node's workspace at once, and

@@ -23,6 +23,7 @@ pub mod deals;
 pub mod event;
 pub mod handle;
 pub mod leads;
+pub mod notifications;
 pub mod principal;
 pub mod protocol;
 pub mod registry;

@@ -82,6 +82,7 @@ pub async fn select_events_between(
                 (Some("user"), Some(id)) => Some(ActorRef { kind: ActorKind::User, id }),
                 (Some("token"), Some(id)) => Some(ActorRef { kind: ActorKind::Token, id }),
                 (Some("widget"), Some(id)) => Some(ActorRef { kind: ActorKind::Widget, id }),
+                (Some("system"), Some(id)) => Some(ActorRef { kind: ActorKind::System, id }),
                 _ => None,
             };
             let visibility: serde_json::Value = r.get(6);

@@ -44,6 +44,15 @@ pub enum Action {
     SubscribeEvents,
     /// Manage outgoing webhooks.
     ManageWebhooks,
+    /// Read and mark one's own notifications and choose one's own
+    /// notification channels. People only: notifications are addressed
+    /// to a person, so no token scope allows it.
+    OwnNotifications,
+    /// Switch notification signals for the workspace and manage the
+    /// nurture email templates.
+    ManageNotifications,
+    /// Read the email outbox and the scheduler's job runs.
+    ReadOperations,
 }
 
 /// Whether a member with `role` may perform `action`.
@@ -51,9 +60,11 @@ pub fn role_allows(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::Owner => true,
-        Role::Manager => !matches!(action, ManageMembers | ManageTokens | ManageSettings | ManageWebhooks),
-        Role::Rep => matches!(action, ReadMembers | Read(_) | Write(_) | SubscribeEvents),
-        Role::Viewer => matches!(action, ReadMembers | Read(_) | SubscribeEvents),
+        Role::Manager => {
+            !matches!(action, ManageMembers | ManageTokens | ManageSettings | ManageWebhooks | ReadOperations)
+        }
+        Role::Rep => matches!(action, ReadMembers | Read(_) | Write(_) | SubscribeEvents | OwnNotifications),
+        Role::Viewer => matches!(action, ReadMembers | Read(_) | SubscribeEvents | OwnNotifications),
     }
 }
 
@@ -143,6 +154,13 @@ policies! {
     SubscribeEvents => Action::SubscribeEvents;
     /// Owners; tokens with `webhooks:manage`.
     ManageWebhooks => Action::ManageWebhooks;
+    /// Any active member, for their own notifications; never a token
+    /// (the people-only policy of the notification routes).
+    OwnNotifications => Action::OwnNotifications;
+    /// Owners and managers; never a token.
+    ManageNotifications => Action::ManageNotifications;
+    /// Owners only; never a token.
+    ReadOperations => Action::ReadOperations;
     /// Every member (reps: theirs and shared); tokens with `deals:read`.
     ReadDeals => Action::Read(Entity::Deals);
     /// Owners, managers and reps (reps: their own); tokens with `deals:write`.
@@ -191,5 +209,21 @@ mod tests {
             assert!(required_scope(Action::Write(e)).is_some(), "{e:?} write");
         }
         assert_eq!(required_scope(Action::ManageTokens), None);
+    }
+
+    #[test]
+    fn notifications_are_for_people_and_operations_for_owners() {
+        for role in Role::ALL {
+            assert!(role_allows(role, Action::OwnNotifications), "{role:?}");
+            assert_eq!(role_allows(role, Action::ReadOperations), role == Role::Owner, "{role:?}");
+            assert_eq!(
+                role_allows(role, Action::ManageNotifications),
+                matches!(role, Role::Owner | Role::Manager),
+                "{role:?}"
+            );
+        }
+        for action in [Action::OwnNotifications, Action::ManageNotifications, Action::ReadOperations] {
+            assert_eq!(required_scope(action), None, "{action:?}");
+        }
     }
 }

@@ -4,7 +4,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use pulse_actors::deals::Command;
+use pulse_actors::deals::{Command, Outcome};
 use pulse_actors::leads::{
     Band, Convert, LeadChanges, LeadFilter, LeadPage, LeadReader, LeadSort, LeadStatus, LeadView, Link, NewLead,
     Source, Weights,
@@ -244,6 +244,46 @@ pub struct UpdateSourceRequest {
     pub archived: Option<bool>,
 }
 
+/// After a lead write: tell a new owner it is theirs, and the owner that
+/// their lead turned hot (never for their own action).
+pub async fn lead_signals(
+    state: &AppState,
+    ws: Uuid,
+    actor: Option<crate::auth::Actor>,
+    before: Option<&LeadView>,
+    after: &LeadView,
+) {
+    use crate::notifications::{NewNotification, Signal};
+    let Some(owner) = after.lead.owner_id else { return };
+    let link = Some(("lead", after.lead.id));
+    let newly_owned = match before {
+        Some(b) => b.lead.owner_id != Some(owner),
+        None => after.lead.version == 1,
+    };
+    if newly_owned {
+        let n = NewNotification {
+            recipient: owner,
+            kind: Signal::Assignments,
+            title: format!("Lead assigned to you: {}", after.name),
+            body: String::new(),
+            link,
+            actor,
+        };
+        crate::deals::notify_after(state, ws, n).await;
+    }
+    if after.band == Band::Hot && before.is_none_or(|b| b.band != Band::Hot) && after.lead.version >= 1 {
+        let n = NewNotification {
+            recipient: owner,
+            kind: Signal::HotLeads,
+            title: format!("{} is now a hot lead ({})", after.name, after.lead.score),
+            body: String::new(),
+            link,
+            actor,
+        };
+        crate::deals::notify_after(state, ws, n).await;
+    }
+}
+
 fn lead_reader<P>(m: &Member<P>) -> LeadReader {
     LeadReader { user_id: m.actor.user_id(), sees_all: m.role != Some(Role::Rep) }
 }
@@ -375,6 +415,9 @@ pub async fn create_lead(
     };
     let w =
         state.realtime.write(member.workspace_id, caller(&member, &from), Command::CreateLead(Box::new(new))).await?;
+    if let Outcome::Lead(l) = &w.outcome {
+        lead_signals(&state, member.workspace_id, Some(member.actor), None, l).await;
+    }
     reply(actix_web::http::StatusCode::CREATED, w)
 }
 
@@ -480,8 +523,12 @@ pub async fn update_lead(
         tags: b.tags.map(tags),
         custom_fields: b.custom_fields.map(serde_json::Value::Object),
     };
+    let before = state.realtime.lead(member.workspace_id, path.id, lead_reader(&member)).await?;
     let cmd = Command::UpdateLead { id: path.id, changes: Box::new(changes), if_version: pre.expected() };
     let w = state.realtime.write(member.workspace_id, caller(&member, &from), cmd).await?;
+    if let Outcome::Lead(l) = &w.outcome {
+        lead_signals(&state, member.workspace_id, Some(member.actor), before.as_ref(), l).await;
+    }
     reply(actix_web::http::StatusCode::OK, w)
 }
 

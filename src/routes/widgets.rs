@@ -472,8 +472,11 @@ pub async fn submit_lead(
         },
     };
     let written = state.realtime.write(w.workspace_id, caller, Command::CreateLead(Box::new(new))).await?;
-    let lead = match written.outcome {
-        pulse_actors::deals::Outcome::Lead(l) => Some(l.lead.id),
+    let lead = match &written.outcome {
+        pulse_actors::deals::Outcome::Lead(l) => {
+            crate::routes::leads::lead_signals(&state, w.workspace_id, None, None, l).await;
+            Some(l.lead.id)
+        }
         _ => None,
     };
     record("accepted", lead).await?;

@@ -22,6 +22,7 @@ use crate::db::audit::{insert_audit, AuditEntry, Origin};
 use crate::db::invitations::{self, InvitationRow, NewInvitation};
 use crate::db::{members, sessions, users, workspaces};
 use crate::error::ApiError;
+use crate::notifications;
 use crate::routes::validate::Checks;
 use crate::state::AppState;
 
@@ -222,8 +223,11 @@ pub async fn accept_as_signed_in(
     insert_audit(&tx, &accepted_entry(&invitation, ws, user.id, false), from).await?;
     let workspace = workspaces::select_workspace(&tx, ws).await?.ok_or_else(not_found)?;
     let event = joined_event(&tx, ws, user.id, &user.name, invitation.role).await?;
+    let owners_told =
+        notifications::invitation_accepted(&tx, ws, user.id, &user.name, invitation.role.as_str()).await?;
     tx.commit().await?;
     state.realtime.publish(event);
+    owners_told.into_iter().for_each(|e| state.realtime.publish(e));
     Ok(Accepted { user, workspace, role: invitation.role, session: None })
 }
 
@@ -269,8 +273,10 @@ pub async fn accept_with_new_account(
     insert_audit(&tx, &accepted_entry(&invitation, ws, user_id, true), from).await?;
     let workspace = workspaces::select_workspace(&tx, ws).await?.ok_or_else(not_found)?;
     let event = joined_event(&tx, ws, user_id, name, invitation.role).await?;
+    let owners_told = notifications::invitation_accepted(&tx, ws, user_id, name, invitation.role.as_str()).await?;
     tx.commit().await?;
     state.realtime.publish(event);
+    owners_told.into_iter().for_each(|e| state.realtime.publish(e));
     let user =
         users::UserRow { id: user_id, email: invitation.email, name: name.to_owned(), password_hash: String::new() };
     Ok(Accepted { user, workspace, role: invitation.role, session: Some(session) })

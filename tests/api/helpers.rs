@@ -101,6 +101,8 @@ pub async fn spawn_app_on(database_url: &str, adjust: impl FnOnce(&mut Settings)
     settings.workers = Some(1);
     settings.db_pool_size = 4;
     settings.rate_limit_per_minute = 100_000;
+    // Tests drive the scheduler themselves, with a controllable clock.
+    settings.scheduler = false;
     adjust(&mut settings);
     let app = Application::build(settings).await.expect("application starts");
     let port = app.port();

@@ -226,3 +226,54 @@ async fn the_needs_attention_list_holds_overdue_and_stale_leads() {
     let list: Value = ann.browser.get("/api/v1/leads?q=fre").await.json().await.unwrap();
     assert_eq!(list["total"], 1);
 }
+
+/// The recipient's bell, once it shows at least `n` unread (the bell is
+/// updated right after the write's commit, so this polls briefly).
+async fn bell(who: &SignedIn, n: i64) -> Value {
+    for _ in 0..50 {
+        let s: Value = who.browser.get("/api/v1/notifications/summary").await.json().await.unwrap();
+        if s["unread"].as_i64().unwrap_or(0) >= n {
+            return s;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{} never had {n} unread notifications", who.email);
+}
+
+#[actix_web::test]
+async fn assigning_a_lead_or_a_deal_and_a_lead_turning_hot_ring_the_owners_bell() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let rep = app.member_of(&ann, "rep@example.com", "rep").await;
+    let l = create(&ann, json!({"first_name": "Hot", "source": "referral", "company_size": "5000+"})).await;
+    let id = l["id"].as_str().unwrap();
+    let res = patch(&ann, id, json!({"owner_id": rep.user_id})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let s = bell(&rep, 1).await;
+    assert_eq!(s["latest"][0]["title"], "Lead assigned to you: Hot", "{s}");
+    let res = patch(
+        &ann,
+        id,
+        json!({"job_title": "CEO", "estimated_value": 50_000_000, "email": "hot@example.com", "phone": "1",
+               "company_name": "Big"}),
+    )
+    .await;
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["band"], "hot", "{v}");
+    let s = bell(&rep, 2).await;
+    assert!(s["latest"][0]["title"].as_str().unwrap().contains("is now a hot lead"), "{s}");
+    let res = ann.browser.post("/api/v1/deals", &json!({"title": "Yours now", "owner_id": rep.user_id})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let s = bell(&rep, 3).await;
+    assert_eq!(s["latest"][0]["title"], "Deal assigned to you: Yours now");
+    // Nobody is told about their own actions.
+    create(
+        &ann,
+        json!({"first_name": "Mine", "source": "referral", "company_size": "5000+", "job_title": "CEO",
+                        "estimated_value": 50_000_000}),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let s: Value = ann.browser.get("/api/v1/notifications/summary").await.json().await.unwrap();
+    assert_eq!(s["unread"], 0, "{s}");
+}

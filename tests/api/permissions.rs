@@ -149,6 +149,12 @@ enum Target {
     CustomField,
     /// `{id}`: a saved view of the caller (of the owner for tokens).
     View,
+    /// `{id}`: a new unread notification of the caller (of the owner for tokens).
+    Notification,
+    /// No placeholder: the caller gets a new unread notification first.
+    UnreadForCaller,
+    /// `{id}`: a new email template.
+    Template,
 }
 
 /// One row of the matrix: a route and what each caller gets.
@@ -261,6 +267,19 @@ fn body_view(f: &Fixture) -> Value {
 
 /// Query strings the sweep adds to routes that need one.
 const QUERIES: &[(&str, &str)] = &[("/api/v1/search", "?q=acme")];
+fn body_toggle(f: &Fixture) -> Value {
+    // Alternates, so that consecutive allowed calls each change something.
+    json!({"stale_deals": f.n.is_multiple_of(2)})
+}
+fn body_channels(f: &Fixture) -> Value {
+    json!({"stale_deals": {"email": f.n.is_multiple_of(2)}})
+}
+fn body_template(f: &Fixture) -> Value {
+    json!({"name": format!("Template {}", f.n), "subject": "Hello {{contact.name}}", "body": "Hi {{contact.name}}!"})
+}
+fn body_subject(f: &Fixture) -> Value {
+    json!({"subject": format!("Subject {}", f.n)})
+}
 
 #[allow(clippy::type_complexity)]
 fn c(
@@ -362,6 +381,20 @@ fn matrix() -> Vec<Case> {
         c("post", "/api/v1/views", Matrix(ReadMembers), Target::None, Some(body_view), [A(201), A(201), A(201), A(201), F, F]),
         c("delete", "/api/v1/views/{id}", Matrix(ReadMembers), Target::View, None, [A(204), A(204), A(204), A(204), F, F]),
         c("get", "/api/v1/search", Matrix(Read(Entity::Contacts)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("get", "/api/v1/notifications", Matrix(OwnNotifications), Target::None, None, [A(200), A(200), A(200), A(200), F, F]),
+        c("get", "/api/v1/notifications/summary", Matrix(OwnNotifications), Target::None, None, [A(200), A(200), A(200), A(200), F, F]),
+        c("post", "/api/v1/notifications/read-all", Matrix(OwnNotifications), Target::UnreadForCaller, None, [A(200), A(200), A(200), A(200), F, F]),
+        c("post", "/api/v1/notifications/{id}/read", Matrix(OwnNotifications), Target::Notification, None, [A(200), A(200), A(200), A(200), F, F]),
+        c("get", "/api/v1/notification-settings", Matrix(OwnNotifications), Target::None, None, [A(200), A(200), A(200), A(200), F, F]),
+        c("patch", "/api/v1/notification-settings", Matrix(ManageNotifications), Target::None, Some(body_toggle), [A(200), A(200), F, F, F, F]),
+        c("get", "/api/v1/me/notification-preferences", Matrix(OwnNotifications), Target::None, None, [A(200), A(200), A(200), A(200), F, F]),
+        c("patch", "/api/v1/me/notification-preferences", Matrix(OwnNotifications), Target::None, Some(body_channels), [A(200), A(200), A(200), A(200), F, F]),
+        c("get", "/api/v1/email-templates", Matrix(ManageNotifications), Target::None, None, [A(200), A(200), F, F, F, F]),
+        c("post", "/api/v1/email-templates", Matrix(ManageNotifications), Target::None, Some(body_template), [A(201), A(201), F, F, F, F]),
+        c("patch", "/api/v1/email-templates/{id}", Matrix(ManageNotifications), Target::Template, Some(body_subject), [A(200), A(200), F, F, F, F]),
+        c("delete", "/api/v1/email-templates/{id}", Matrix(ManageNotifications), Target::Template, None, [A(204), A(204), F, F, F, F]),
+        c("get", "/api/v1/outbox", Matrix(ReadOperations), Target::None, None, [A(200), F, F, F, F, F]),
+        c("get", "/api/v1/jobs/runs", Matrix(ReadOperations), Target::None, None, [A(200), F, F, F, F, F]),
     ]
 }
 
@@ -370,7 +403,9 @@ fn matrix() -> Vec<Case> {
 /// sessions' active workspace, stream tickets, CRM records (contacts,
 /// companies, activities, custom fields, saved views, pipelines, stages,
 /// deals and their products, leads, lead sources, scoring and widgets),
-/// events and audit entries.
+/// events, audit entries, notifications (and whether they are read),
+/// notification settings and preferences, email templates, the email
+/// outbox and digest deliveries.
 /// Bookkeeping that authentication itself updates (`last_seen_at`,
 /// `last_used_at`) is left out.
 pub async fn fingerprint(app: &TestApp) -> String {
@@ -396,10 +431,14 @@ pub async fn fingerprint(app: &TestApp) -> String {
           'leads=' || coalesce((SELECT string_agg(id || ':' || version, ',' ORDER BY id) FROM leads), ''),
           'lead_sources=' || coalesce((SELECT string_agg(slug || ':' || label || ':' || archived, ',' ORDER BY slug) FROM lead_sources), ''),
           'lead_scoring=' || coalesce((SELECT string_agg(weights::text, ',') FROM lead_scoring), ''),
-          'contacts=' || (SELECT count(*) FROM contacts),
           'lead_widgets=' || coalesce((SELECT string_agg(id || ':' || name || ':' || key_prefix || ':' || coalesce(revoked_at::text, '-'), ',' ORDER BY id) FROM lead_widgets), ''),
-          'companies=' || (SELECT count(*) FROM companies),
-          'audit_log=' || (SELECT count(*) FROM audit_log))";
+          'audit_log=' || (SELECT count(*) FROM audit_log),
+          'notifications=' || coalesce((SELECT string_agg(id || ':' || coalesce(read_at::text, '-'), ',' ORDER BY id) FROM notifications), ''),
+          'notification_settings=' || coalesce((SELECT string_agg(workspace_id || ':' || signal || ':' || enabled, ',' ORDER BY workspace_id, signal) FROM notification_settings), ''),
+          'notification_preferences=' || coalesce((SELECT string_agg(workspace_id || ':' || user_id || ':' || signal || ':' || in_app || ':' || email, ',' ORDER BY workspace_id, user_id, signal) FROM notification_preferences), ''),
+          'email_templates=' || coalesce((SELECT string_agg(id || ':' || name || ':' || subject || ':' || md5(body), ',' ORDER BY id) FROM email_templates), ''),
+          'email_outbox=' || (SELECT count(*) FROM email_outbox),
+          'digest_deliveries=' || (SELECT count(*) FROM digest_deliveries))";
     app.db().await.query_one(SQL, &[]).await.unwrap().get(0)
 }
 
@@ -631,7 +670,33 @@ impl World {
                 assert_eq!(res.status(), StatusCode::CREATED, "target source for case {n}");
                 Some(slug)
             }
+            Target::Notification | Target::UnreadForCaller => {
+                let user = self.person(caller).map_or(self.owner.user_id, |p| p.user_id);
+                let id = self.unread_notification(user, n).await;
+                (target == Target::Notification).then_some(id)
+            }
+            Target::Template => {
+                let body = json!({"name": format!("Target {n}"), "subject": "Hi", "body": "Hello {{name}}"});
+                let res = self.owner.browser.post("/api/v1/email-templates", &body).await;
+                assert_eq!(res.status(), StatusCode::CREATED, "target template for case {n}");
+                Some(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned())
+            }
         }
+    }
+
+    /// A new unread notification of `user` in the shared workspace.
+    async fn unread_notification(&self, user: Uuid, n: usize) -> String {
+        let id = Uuid::now_v7();
+        self.app
+            .db()
+            .await
+            .execute(
+                "INSERT INTO notifications (id, workspace_id, recipient_id, kind, title) VALUES ($1, $2, $3, 'assignments', $4)",
+                &[&id, &self.owner.workspace_id, &user, &format!("Target {n}")],
+            )
+            .await
+            .unwrap();
+        id.to_string()
     }
 
     /// An open stage of the default pipeline.

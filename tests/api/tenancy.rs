@@ -62,6 +62,9 @@ const ID_ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/v1/custom-fields/{id}"),
     ("delete", "/api/v1/custom-fields/{id}"),
     ("delete", "/api/v1/views/{id}"),
+    ("post", "/api/v1/notifications/{id}/read"),
+    ("patch", "/api/v1/email-templates/{id}"),
+    ("delete", "/api/v1/email-templates/{id}"),
 ];
 
 /// List endpoints (collections, `GET` without an id).
@@ -78,6 +81,10 @@ const LIST_ROUTES: &[&str] = &[
     "/api/v1/activities",
     "/api/v1/custom-fields",
     "/api/v1/views",
+    "/api/v1/notifications",
+    "/api/v1/email-templates",
+    "/api/v1/outbox",
+    "/api/v1/jobs/runs",
 ];
 
 /// Lists that page (`limit` is theirs; absurd values are still 400s).
@@ -111,6 +118,7 @@ fn body_for(method: &str, template: &str) -> Option<Value> {
         ("patch", "/api/v1/companies/{id}") => Some(json!({"industry": "Retail"})),
         ("patch", "/api/v1/activities/{id}") => Some(json!({"subject": "Fixed"})),
         ("patch", "/api/v1/custom-fields/{id}") => Some(json!({"label": "Renamed"})),
+        ("patch", "/api/v1/email-templates/{id}") => Some(json!({"subject": "Renamed"})),
         _ => None,
     }
 }
@@ -156,6 +164,9 @@ struct Tenants {
     /// B's CRM records: a contact, a company, an open task, a completed
     /// task, a custom field and a saved view of B's owner.
     b_crm: BTreeMap<&'static str, String>,
+    /// An unread notification of B's owner.
+    b_notification: String,
+    b_template: String,
 }
 
 async fn invite(by: &SignedIn, email: &str, role: &str) -> Value {
@@ -237,6 +248,21 @@ impl Tenants {
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let b_widget = s(&res.json::<Value>().await.unwrap()["widget"], "id");
+        let b_notification = Uuid::now_v7();
+        app.db()
+            .await
+            .execute(
+                "INSERT INTO notifications (id, workspace_id, recipient_id, kind, title) VALUES ($1, $2, $3, 'assignments', 'For Bob')",
+                &[&b_notification, &bob.workspace_id, &bob.user_id],
+            )
+            .await
+            .unwrap();
+        let res = bob
+            .browser
+            .post("/api/v1/email-templates", &json!({"name": "Welcome", "subject": "Hi", "body": "Hello {{name}}"}))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let b_template = s(&res.json::<Value>().await.unwrap(), "id");
 
         let b_crm = b_crm_records(&bob).await;
         Tenants {
@@ -259,6 +285,8 @@ impl Tenants {
             b_line,
             b_lead,
             b_widget,
+            b_notification: b_notification.to_string(),
+            b_template,
         }
     }
 }
@@ -416,6 +444,8 @@ async fn foreign_ids_answer_like_missing_ones_and_change_nothing() {
         ids("/api/v1/deals/{id}/stage", t.b_deal.clone(), rid()),
         ids("/api/v1/deals/{id}/history", t.b_deal.clone(), rid()),
         ids("/api/v1/deals/{id}/products", t.b_deal.clone(), rid()),
+        ids("/api/v1/notifications/{id}/read", t.b_notification.clone(), rid()),
+        ids("/api/v1/email-templates/{id}", t.b_template.clone(), rid()),
         ids(
             "/api/v1/deals/{id}/products/{line_id}",
             format!("{}/products/{}", t.b_deal, t.b_line),
@@ -442,6 +472,18 @@ async fn foreign_ids_answer_like_missing_ones_and_change_nothing() {
             });
         }
     }
+    // Notifications are personal: another member's, in the same
+    // workspace, answers like a missing one too.
+    probes.push(Probe {
+        who: "rep of B",
+        client: &t.bea.browser,
+        method: "post",
+        template: "/api/v1/notifications/{id}/read",
+        what: "B's owner's notification",
+        foreign: t.b_notification.clone(),
+        random: Uuid::now_v7().to_string(),
+        body: None,
+    });
     // Accepting is by token, not by workspace: a live token of B is a
     // credential, not a foreign id. What must not tell B's records from
     // nothing: B's invitation *id* used as a token, and B's tokens that

@@ -246,7 +246,7 @@ mod tests {
         l.email = Some("ada@example.com".into());
         l.phone = Some("+1 555".into());
         l.company_name = Some("Engines".into());
-        l.engagement = Engagement { activities: 3, emails_opened: 2, emails_clicked: 1, meetings: 1 };
+        l.engagement = Engagement { activities: 4, emails_opened: 2, emails_clicked: 1, meetings: 1 };
         let s = score(&l, &Weights::default(), now);
         assert_eq!(s.score, 100, "{:?}", s.factors);
     }

@@ -150,3 +150,9 @@ pub struct ListLeads {
 #[derive(Message)]
 #[rtype(result = "(Vec<crate::leads::Source>, crate::leads::Weights)")]
 pub struct LeadSettings;
+/// A member's notification bell from memory: unread count and latest items.
+#[derive(Message)]
+#[rtype(result = "crate::notifications::NotificationSummary")]
+pub struct GetNotificationSummary {
+    pub user_id: Uuid,
+}

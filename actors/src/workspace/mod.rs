@@ -70,6 +70,8 @@ pub struct WorkspaceActor {
     deals: DealState,
     /// Leads, their sources and scoring weights, as committed.
     leads: LeadState,
+    /// Unread counts and latest items per recipient, as committed.
+    notifications: crate::notifications::NotificationState,
     /// Writes waiting for the next batch.
     writes: VecDeque<writer::Queued>,
     /// A batch is being committed.
@@ -104,6 +106,7 @@ impl WorkspaceActor {
             presence_flush_scheduled: false,
             deals: DealState::default(),
             leads: LeadState::default(),
+            notifications: Default::default(),
             writes: VecDeque::new(),
             writing: false,
             publisher,
@@ -383,6 +386,11 @@ impl WorkspaceActor {
                     }
                 }
             }
+            "notification" => {
+                if let Err(e) = self.notifications.apply(&r.kind, &r.data) {
+                    tracing::warn!(workspace = %self.id, seq = r.seq, error = %e, "unreadable notification event");
+                }
+            }
             _ => {}
         }
     }
@@ -417,16 +425,18 @@ impl WorkspaceActor {
             let (pipelines, deals) =
                 crate::deals::store::select_deal_state(&tx, id).await.map_err(|e| e.to_string())?;
             let leads = crate::leads::store::select_lead_state(&tx, id).await.map_err(|e| e.to_string())?;
+            let bells = crate::notifications::select_notification_state(&tx, id).await.map_err(|e| e.to_string())?;
             tx.commit().await.map_err(|e| e.to_string())?;
-            Ok::<_, String>((head, pipelines, deals, leads))
+            Ok::<_, String>((head, pipelines, deals, leads, bells))
         };
         let started = Instant::now();
         ctx.wait(fut.into_actor(self).map(move |res, act, ctx| match res {
-            Ok(((epoch, seq), pipelines, deals, (leads, sources, weights))) => {
+            Ok(((epoch, seq), pipelines, deals, (leads, sources, weights), (unread, latest))) => {
                 act.leads = LeadState::from_parts(leads, sources, weights);
                 act.epoch = epoch;
                 act.head = if reset_head { seq } else { act.head.max(seq) };
                 act.deals = DealState::from_parts(pipelines, deals);
+                act.notifications = crate::notifications::NotificationState::from_parts(unread, latest);
                 tracing::debug!(workspace = %act.id, deals = act.deals.deal_count(), elapsed = ?started.elapsed(), "workspace state loaded");
                 act.drain_pending(ctx);
             }
@@ -911,6 +921,14 @@ impl Handler<ListDeals> for WorkspaceActor {
     fn handle(&mut self, m: ListDeals, _: &mut Self::Context) -> Self::Result {
         self.idle_since = Instant::now();
         MessageResult(self.deals.list(&m.filter, &m.reader, m.page, chrono::Utc::now()))
+    }
+}
+
+impl Handler<GetNotificationSummary> for WorkspaceActor {
+    type Result = MessageResult<GetNotificationSummary>;
+    fn handle(&mut self, m: GetNotificationSummary, _: &mut Self::Context) -> Self::Result {
+        self.idle_since = Instant::now();
+        MessageResult(self.notifications.summary(m.user_id))
     }
 }
 

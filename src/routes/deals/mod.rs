@@ -249,6 +249,20 @@ pub(crate) fn deal_reply(status: actix_web::http::StatusCode, w: pulse_actors::d
     }
 }
 
+/// Tells a deal's owner it is theirs (never for their own action).
+async fn assigned(state: &AppState, ws: Uuid, actor: crate::auth::Actor, d: &DealView) {
+    let Some(owner) = d.deal.owner_id else { return };
+    let n = crate::notifications::NewNotification {
+        recipient: owner,
+        kind: crate::notifications::Signal::Assignments,
+        title: format!("Deal assigned to you: {}", d.deal.title),
+        body: String::new(),
+        link: Some(("deal", d.deal.id)),
+        actor: Some(actor),
+    };
+    crate::deals::notify_after(state, ws, n).await;
+}
+
 /// Creates a deal (owners, managers, reps; tokens with `deals:write`).
 #[utoipa::path(post, path = "/api/v1/deals", tag = "deals", security(("session" = []), ("bearer" = ["deals:write"])),
     request_body = CreateDealRequest,
@@ -294,6 +308,9 @@ pub async fn create_deal(
     };
     let w =
         state.realtime.write(member.workspace_id, caller(&member, &from), Command::CreateDeal(Box::new(new))).await?;
+    if let Outcome::Deal(d) = &w.outcome {
+        assigned(&state, member.workspace_id, member.actor, d).await;
+    }
     Ok(deal_reply(actix_web::http::StatusCode::CREATED, w))
 }
 
@@ -378,6 +395,7 @@ pub async fn update_deal(
     if let Some(cf) = &b.custom_fields {
         crate::crm::custom_fields::validate_custom_fields(&state.db().await?, member.workspace_id, "deal", cf).await?;
     }
+    let reassigned = b.owner_id.flatten();
     let changes = DealChanges {
         title: b.title.map(|t| t.trim().to_owned()),
         amount: b.amount,
@@ -396,6 +414,9 @@ pub async fn update_deal(
     };
     let cmd = Command::UpdateDeal { id: path.id, changes: Box::new(changes), if_version: pre.expected() };
     let w = state.realtime.write(member.workspace_id, caller(&member, &from), cmd).await?;
+    if let (Outcome::Deal(d), Some(_)) = (&w.outcome, reassigned) {
+        assigned(&state, member.workspace_id, member.actor, d).await;
+    }
     Ok(deal_reply(actix_web::http::StatusCode::OK, w))
 }
 
