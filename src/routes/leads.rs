@@ -430,6 +430,9 @@ pub async fn list_leads(
     query: web::Query<ListLeadsQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
+    if q.q.as_deref().is_some_and(|s| s.chars().count() > 200) {
+        return Err(ApiError::BadRequest { code: "bad_query", detail: "q is at most 200 characters".into() });
+    }
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(ApiError::BadRequest { code: "bad_query", detail: "limit must be 1 to 200".into() });
@@ -699,8 +702,29 @@ pub async fn set_scoring(
     from: Origin,
     body: JsonBody<Weights>,
 ) -> ApiResult<HttpResponse> {
-    body.0.check().map_err(|e| ApiError::invalid("weights", e))?;
-    let w =
-        state.realtime.write(member.workspace_id, caller(&member, &from), Command::SetScoringWeights(body.0)).await?;
+    let w = body.0;
+    let factors = [w.source, w.company_size, w.value, w.title, w.completeness, w.engagement];
+    let mut c = Checks::new();
+    for (name, v) in [
+        ("source", w.source),
+        ("company_size", w.company_size),
+        ("value", w.value),
+        ("title", w.title),
+        ("completeness", w.completeness),
+        ("engagement", w.engagement),
+        ("decay_per_day", w.decay_per_day),
+        ("decay_grace_days", w.decay_grace_days),
+    ] {
+        c.check(v.is_finite() && (0.0..=100.0).contains(&v), name, "a number from 0 to 100");
+    }
+    c.finish()?;
+    if factors.iter().sum::<f64>() > 100.0 {
+        // Each weight is valid alone; together they leave no room.
+        return Err(ApiError::FieldConflict {
+            field: "weights",
+            detail: "the factor weights add up to at most 100".into(),
+        });
+    }
+    let w = state.realtime.write(member.workspace_id, caller(&member, &from), Command::SetScoringWeights(w)).await?;
     reply(actix_web::http::StatusCode::OK, w)
 }

@@ -239,9 +239,12 @@ pub async fn update_pipeline(
     body: JsonBody<UpdatePipelineRequest>,
 ) -> ApiResult<HttpResponse> {
     let b = body.0;
+    let mut c = Checks::new();
     if let Some(n) = &b.name {
-        Checks::new().text("name", n, 100).finish()?;
+        c.text("name", n, 100);
     }
+    c.check(b.position.is_none_or(|p| (0..=1000).contains(&p)), "position", "must be 0 to 1000");
+    c.finish()?;
     let changes =
         PipelineChanges { name: b.name.map(|n| n.trim().to_owned()), position: b.position, archived: b.archived };
     let cmd = Command::UpdatePipeline { id: path.id, changes };
@@ -261,6 +264,9 @@ pub async fn get_board(
     query: web::Query<BoardQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
+    if q.tag.as_deref().is_some_and(|s| s.chars().count() > 50) {
+        return Err(ApiError::BadRequest { code: "bad_query", detail: "tag is at most 50 characters".into() });
+    }
     let filter = DealFilter {
         owner_id: q.owner_id,
         tag: q.tag,
@@ -290,6 +296,7 @@ pub async fn create_stage(
     let b = body.0;
     let mut c = Checks::new();
     check_stage(&mut c, "stage", &b.stage);
+    c.check(b.position.is_none_or(|p| (0..=1000).contains(&p)), "position", "must be 0 to 1000");
     c.finish()?;
     let cmd = Command::CreateStage { pipeline_id: path.id, stage: new_stage(b.stage), position: b.position };
     let w = state.realtime.write(member.workspace_id, caller(&member, &from), cmd).await?;
@@ -316,6 +323,7 @@ pub async fn update_stage(
     c.check(b.probability.is_none_or(|p| (0..=100).contains(&p)), "probability", "must be 0 to 100");
     c.check(b.color.as_deref().is_none_or(is_color), "color", "must be #rrggbb in lowercase hex");
     c.check(b.sla_days.flatten().is_none_or(|d| (1..=3650).contains(&d)), "sla_days", "must be 1 to 3650");
+    c.check(b.position.is_none_or(|p| (0..=1000).contains(&p)), "position", "must be 0 to 1000");
     c.finish()?;
     let changes = StageChanges {
         name: b.name.map(|n| n.trim().to_owned()),

@@ -24,13 +24,21 @@ use super::model::Lead;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Weights {
+    #[schema(minimum = 0, maximum = 100)]
     pub source: f64,
+    #[schema(minimum = 0, maximum = 100)]
     pub company_size: f64,
+    #[schema(minimum = 0, maximum = 100)]
     pub value: f64,
+    #[schema(minimum = 0, maximum = 100)]
     pub title: f64,
+    #[schema(minimum = 0, maximum = 100)]
     pub completeness: f64,
+    #[schema(minimum = 0, maximum = 100)]
     pub engagement: f64,
+    #[schema(minimum = 0, maximum = 100)]
     pub decay_per_day: f64,
+    #[schema(minimum = 0, maximum = 100)]
     pub decay_grace_days: f64,
 }
 

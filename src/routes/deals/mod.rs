@@ -324,6 +324,9 @@ pub async fn list_deals(
     query: web::Query<ListDealsQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
+    if q.q.as_deref().is_some_and(|s| s.chars().count() > 200) {
+        return Err(ApiError::BadRequest { code: "bad_query", detail: "q is at most 200 characters".into() });
+    }
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(ApiError::BadRequest { code: "bad_query", detail: "limit must be 1 to 200".into() });
