@@ -2,6 +2,7 @@
 //! authorize by type, one call, map the reply. The route table lives in
 //! `startup.rs`.
 
+pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod deals;

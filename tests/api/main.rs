@@ -5,6 +5,7 @@
 mod helpers;
 mod ws;
 
+mod app;
 mod audit;
 mod auth;
 mod cluster;
