@@ -96,6 +96,8 @@ async function boot() {
     return;
   }
   window.addEventListener('hashchange', () => { rendering = rendering.then(show, show); });
+  // A screen changed what the top bar shows (e.g. the workspace's name).
+  window.addEventListener('pulse:session', topbar);
   rendering = show();
 }
 

@@ -14,7 +14,7 @@ import { h, replace, announce, toast, initials } from '../dom.js';
 import { pulse, session, can, memberName, role, onMembersChanged } from '../session.js';
 import { money, toMinor } from '../format.js';
 import { describe, DEAL_MESSAGES } from '../errors.js';
-import { navigate, replacePath } from '../router.js';
+import { navigate, replacePath, currentPath } from '../router.js';
 import { reloaded } from '../status.js';
 import { cardElement, dealToCard } from '../ui/card.js';
 import { askLostReason, askMove, createDealDialog } from '../ui/deal-dialogs.js';
@@ -77,7 +77,8 @@ function cleanup() {
 async function open([pipelineId, dealId]) {
   const usable = state.pipelines.filter((p) => !p.archived);
   const id = pipelineId ?? usable[0]?.id ?? state.pipelines[0]?.id ?? null;
-  if (!pipelineId && id) {
+  // Name the pipeline in the URL, unless the person already went elsewhere.
+  if (!pipelineId && id && currentPath() === '/board') {
     replacePath(`/board/${id}`);
   }
   if (id !== state.pipelineId) {

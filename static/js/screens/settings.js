@@ -78,8 +78,8 @@ async function workspaceSection(el) {
       throw e;
     }
     await loadWorkspace();
-    const me = await pulse.me.get();
-    session.me = me;
+    session.me = await pulse.me.get();
+    window.dispatchEvent(new Event('pulse:session'));
     toast('Workspace saved.');
     await workspaceSection(el);
   }, { class: 'card-form', 'aria-label': 'Workspace' });

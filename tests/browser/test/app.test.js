@@ -14,6 +14,7 @@ let ann;
 /** @type {Awaited<ReturnType<typeof newPage>>} */
 let bob;
 let pipelineId = '';
+let bobEmail = '';
 
 before(async () => {
   browser = await launch();
@@ -31,6 +32,7 @@ async function eventually(page, fn, arg, ms = 5000) {
     const board = await page.evaluate(() => [...document.querySelectorAll('section.column')]
       .map((c) => `${c.querySelector('h2')?.textContent}: ${c.querySelector('.column-totals')?.textContent} [${[...c.querySelectorAll('.card-title')].map((t) => t.textContent).join(', ')}]`)
       .join('\n')).catch(() => '');
+    if (process.env.FAILURE_SHOTS) await page.screenshot({ path: `${process.env.FAILURE_SHOTS}/failure-${Date.now()}.png` }).catch(() => {});
     throw new Error(`${/** @type {Error} */ (e).message} waiting for ${JSON.stringify(arg)}; the board shows:\n${board}`);
   }
 }
@@ -101,7 +103,8 @@ test('sign up, then create a pipeline and deals through the UI', async () => {
 });
 
 test('a second user, invited through the UI, sees a drag within a second with the totals', async () => {
-  const invite = await api(ann.page, 'POST', '/api/v1/invitations', { email: email('bob'), role: 'rep' });
+  bobEmail = email('bob');
+  const invite = await api(ann.page, 'POST', '/api/v1/invitations', { email: bobEmail, role: 'rep' });
   assert.equal(invite.status, 201, JSON.stringify(invite.body));
   bob = await newPage(browser);
   await bob.page.goto(invite.body.accept_url);
@@ -143,12 +146,25 @@ test('a second user, invited through the UI, sees a drag within a second with th
   assert.deepEqual([...ann.problems, ...bob.problems], []);
 });
 
-test('a viewer cannot drag: the UI does not offer it and the server refuses', async () => {
-  const invite = await api(ann.page, 'POST', '/api/v1/invitations', { email: email('vic'), role: 'viewer' });
+test('a viewer, invited from Settings, cannot drag: the UI does not offer it and the server refuses', async () => {
+  const { page } = ann;
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Members and invitations' }).click();
+  const invite = page.getByRole('form', { name: 'Invite someone' });
+  await invite.getByLabel('E-mail').fill(email('vic'));
+  await invite.getByLabel('Role').selectOption('viewer');
+  await invite.getByRole('button', { name: 'Invite' }).click();
+  const link = await page.getByLabel('Invitation link').inputValue();
+  assert.match(link, /\/invitations\/[A-Za-z0-9_-]+$/);
+  await page.getByRole('cell', { name: 'viewer' }).first().waitFor();
+
   const vic = await newPage(browser);
-  const accepted = await vic.page.request.post(`/api/v1/invitations/${invite.body.token}/accept`, { data: { name: 'Vic Viewer', password: PASSWORD } });
-  assert.equal(accepted.status(), 200);
-  const csrf = (await accepted.json()).csrf_token;
+  await vic.page.goto(link);
+  await vic.page.getByLabel('Your name').fill('Vic Viewer');
+  await vic.page.getByLabel('Password').fill(PASSWORD);
+  await vic.page.getByRole('button', { name: 'Accept invitation' }).click();
+  await vic.page.locator('#board').waitFor();
+  const csrf = (await (await vic.page.request.get('/api/v1/me')).json()).csrf_token;
   await vic.page.goto(`/#/board/${pipelineId}`);
   await eventually(vic.page, cardInColumn, ['Proposal', 'Umbrella pilot']);
   assert.equal(await vic.page.locator('.card[draggable="true"]').count(), 0, 'no card is draggable');
@@ -168,12 +184,20 @@ test('a viewer cannot drag: the UI does not offer it and the server refuses', as
     headers: { 'X-CSRF-Token': csrf },
   });
   assert.equal(refused.status(), 403);
+  // The viewer's drawer is read-only.
+  await card.click();
+  await vic.page.locator('aside.drawer').getByLabel('Title').waitFor();
+  assert.ok(await vic.page.locator('aside.drawer').getByLabel('Title').isDisabled());
+  assert.equal(await vic.page.getByRole('button', { name: 'Save changes' }).count(), 0);
   assert.deepEqual(vic.problems, []);
   await vic.context.close();
 });
 
 test('a card moves with the keyboard', async () => {
   const { page } = ann;
+  await page.getByRole('link', { name: 'Board' }).click();
+  await page.goto(`/#/board/${pipelineId}`);
+  await eventually(page, cardInColumn, ['Proposal', 'Umbrella pilot']);
   const card = page.locator('.card', { hasText: 'Umbrella pilot' });
   await card.focus();
   await page.keyboard.press('m');
@@ -262,6 +286,63 @@ test('after a network drop the board resumes and says so', async () => {
   await page.locator('#conn[data-state="live"]').waitFor({ timeout: 10000 });
   await eventually(page, cardInColumn, ['Negotiation', 'Globex renewal'], 5000);
   await eventually(page, columnTotals, ['Negotiation', '$1,200.00'], 5000);
+  assert.deepEqual(bob.problems, []);
+});
+
+test('settings: an API token is revealed once; the workspace is renamed', async () => {
+  const { page } = ann;
+  await page.goto('/#/settings/tokens');
+  const create = page.getByRole('form', { name: 'Create an API token' });
+  await create.getByLabel('Name').fill('Zapier');
+  await create.getByLabel('deals:write').check();
+  await create.getByRole('button', { name: 'Create token' }).click();
+  const secret = await page.getByLabel('New API token').inputValue();
+  assert.match(secret, /^pulse_/);
+  await page.getByRole('cell', { name: 'Zapier' }).waitFor();
+  await page.getByRole('cell', { name: 'deals:read, deals:write' }).waitFor();
+  const check = await page.request.get('/api/v1/pipelines', { headers: { Authorization: `Bearer ${secret}` } });
+  assert.equal(check.status(), 200, 'the revealed token works');
+  await page.getByRole('link', { name: 'Workspace' }).click();
+  await page.getByRole('link', { name: 'API tokens' }).click();
+  await page.getByRole('cell', { name: 'Zapier' }).waitFor();
+  assert.equal(await page.getByLabel('New API token').count(), 0, 'the secret is not shown again');
+  assert.ok(!(await page.content()).includes(secret));
+
+  await page.getByRole('link', { name: 'Workspace' }).click();
+  await page.getByLabel('Workspace name').fill('Acme Corp');
+  await page.getByLabel('Currency').fill('ZZZ');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('.form-error, .field-error').first().waitFor();
+  await page.getByLabel('Currency').fill('EUR');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('option', { name: 'Acme Corp (owner)' }).waitFor({ state: 'attached' });
+  assert.deepEqual(ann.problems, []);
+});
+
+test('a person in two workspaces switches between them', async () => {
+  const carol = await newPage(browser);
+  const signup = await carol.page.request.post('/api/v1/auth/signup', {
+    data: { email: email('carol'), password: PASSWORD, name: 'Carol', workspace_name: 'Beta Ltd' },
+  });
+  assert.equal(signup.status(), 201);
+  const csrf = (await signup.json()).csrf_token;
+  const invite = await carol.page.request.post('/api/v1/invitations', { data: { email: bobEmail, role: 'manager' }, headers: { 'X-CSRF-Token': csrf } });
+  assert.equal(invite.status(), 201);
+  const { page } = bob;
+  await page.goto((await invite.json()).accept_url);
+  await page.getByText('You are signed in as Bob Rep').waitFor();
+  await page.getByRole('button', { name: 'Accept invitation' }).click();
+  await page.locator('#board').waitFor();
+  const switcher = page.getByLabel('Workspace');
+  await page.getByRole('option', { name: 'Beta Ltd (manager)' }).waitFor({ state: 'attached' });
+  assert.equal(await switcher.locator('option').count(), 2);
+  const active = await switcher.evaluate((s) => s.selectedOptions[0].textContent);
+  await switcher.selectOption({ label: active === 'Beta Ltd (manager)' ? 'Acme Corp (rep)' : 'Beta Ltd (manager)' });
+  await page.waitForEvent('load');
+  await page.locator('#board').waitFor();
+  const after = await page.getByLabel('Workspace').evaluate((s) => s.selectedOptions[0].textContent);
+  assert.notEqual(after, active, 'the other workspace is active');
+  await carol.context.close();
   assert.deepEqual(bob.problems, []);
 });
 
