@@ -34,10 +34,13 @@ cleanup() {
 trap cleanup EXIT
 
 pulse_binary "$work"
-start_pulse browser "$work" PULSE_RATE_LIMIT_PER_MINUTE=100000 PULSE_LOGIN_IP_CEILING=100000
+# Workspace actors with no connection stop after 1 s, so a test can
+# change a workspace's stream epoch while nobody is connected and see the
+# app reload after the reset that follows.
+start_pulse browser "$work" PULSE_RATE_LIMIT_PER_MINUTE=100000 PULSE_LOGIN_IP_CEILING=100000 PULSE_WORKSPACE_IDLE_SECS=1
 
 step "node --test (tests/browser)"
 cd tests/browser
 # shellcheck disable=SC2086
-PULSE_URL=$PULSE_BASE CHROMIUM=$(command -v chromium) SCREENSHOTS=../../docs/screenshots \
+PULSE_URL=$PULSE_BASE PULSE_DB=$PULSE_DB CHROMIUM=$(command -v chromium) SCREENSHOTS=../../docs/screenshots \
   node --test --test-concurrency=1 --test-reporter=spec ${BROWSER_TEST:-test/}

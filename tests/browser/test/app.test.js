@@ -4,6 +4,7 @@
 // the UI) watches it live, Vic (viewer) may only look.
 
 import { test, before, after } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { launch, newPage, signUp, api, email, screenshot, column, titles, PASSWORD, BASE } from '../helpers.js';
 
@@ -286,6 +287,32 @@ test('after a network drop the board resumes and says so', async () => {
   await page.locator('#conn[data-state="live"]').waitFor({ timeout: 10000 });
   await eventually(page, cardInColumn, ['Negotiation', 'Globex renewal'], 5000);
   await eventually(page, columnTotals, ['Negotiation', '$1,200.00'], 5000);
+  assert.deepEqual(bob.problems, []);
+});
+
+test('after a reset the board reloads and says so', { skip: !process.env.PULSE_DB && 'needs PULSE_DB' }, async () => {
+  // Nobody connected: the workspace actor stops (PULSE_WORKSPACE_IDLE_SECS=1).
+  await ann.context.setOffline(true);
+  await bob.context.setOffline(true);
+  await bob.page.locator('#conn[data-state="offline"], #conn[data-state="reconnecting"]').waitFor();
+  const deals = await api(ann.page, 'GET', `/api/v1/deals?pipeline_id=${pipelineId}`);
+  const globex = deals.body.deals.find((d) => d.title === 'Globex renewal');
+  const stages = (await api(ann.page, 'GET', `/api/v1/pipelines/${pipelineId}/board`)).body.columns.map((c) => c.stage);
+  const moved = await api(ann.page, 'PUT', `/api/v1/deals/${globex.id}/stage`, { stage_id: stages.find((s) => s.name === 'Won').id });
+  assert.equal(moved.status, 200);
+  await bob.page.waitForTimeout(2500);
+  // An operator marks a break in continuity (a restore from backup).
+  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', process.env.PULSE_DB, '-qc',
+    "UPDATE workspace_streams SET epoch = epoch + 1 WHERE workspace_id = (SELECT id FROM workspaces WHERE name = 'Acme')"]);
+  await bob.context.setOffline(false);
+  await ann.context.setOffline(false);
+  await bob.page.locator('#conn[data-state="reloaded"]').waitFor({ timeout: 10000 });
+  assert.equal(await bob.page.locator('#conn').textContent(), 'Reloaded after reconnect');
+  await eventually(bob.page, cardInColumn, ['Won', 'Globex renewal'], 5000);
+  await eventually(bob.page, columnTotals, ['Won', '$1,200.00'], 5000);
+  // Live again after the reload.
+  await api(ann.page, 'PATCH', `/api/v1/deals/${globex.id}`, { title: 'Globex renewal (signed)' });
+  await eventually(bob.page, cardInColumn, ['Won', 'Globex renewal (signed)'], 5000);
   assert.deepEqual(bob.problems, []);
 });
 
