@@ -31,12 +31,15 @@ export class Drawer {
     this.dirty = false;
     this.returnFocus = /** @type {HTMLElement|null} */ (document.activeElement);
     this.el = h('aside', { class: 'drawer', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'drawer-title', tabindex: '-1' });
-    this.el.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') {
+    // Escape closes the drawer wherever the focus is (a redraw can drop
+    // it to the page), unless a dialog above it takes the key.
+    this.onKey = (/** @type {KeyboardEvent} */ e) => {
+      if (e.key === 'Escape' && !e.defaultPrevented && !document.querySelector('dialog[open]')) {
         e.preventDefault();
         this.close();
       }
-    });
+    };
+    document.addEventListener('keydown', this.onKey);
     document.body.append(this.el);
     document.body.classList.add('has-drawer');
     replace(this.el, h('p', { class: 'loading' }, 'Loading…'));
@@ -59,6 +62,7 @@ export class Drawer {
   /** @param {{ silent?: boolean }} [opts] */
   close(opts = {}) {
     if (!this.el.isConnected) return;
+    document.removeEventListener('keydown', this.onKey);
     this.el.remove();
     document.body.classList.remove('has-drawer');
     if (!opts.silent) this.hooks.onClose();

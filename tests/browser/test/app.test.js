@@ -265,6 +265,13 @@ test('the drawer edits a deal and its products, and the amount follows', async (
   assert.equal(await drawer.getByLabel('Next action', { exact: true }).inputValue(), 'Changed elsewhere', 'the reloaded deal is shown');
   assert.equal(await drawer.getByLabel('Title').inputValue(), 'Umbrella pilot (phase 1)');
 
+  // Delete, then restore.
+  page.once('dialog', (d) => d.accept());
+  await drawer.getByRole('button', { name: 'Delete deal' }).click();
+  await drawer.getByText(/^Deleted on/).waitFor();
+  await page.waitForFunction(() => ![...document.querySelectorAll('.card-title')].some((t) => t.textContent?.startsWith('Umbrella')));
+  await drawer.getByRole('button', { name: 'Restore deal' }).click();
+  await eventually(page, cardInColumn, ['Proposal', 'Umbrella pilot (phase 1)']);
   await page.keyboard.press('Escape');
   await drawer.waitFor({ state: 'detached' });
   assert.deepEqual(ann.problems, []);
@@ -344,6 +351,47 @@ test('settings: an API token is revealed once; the workspace is renamed', async 
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('option', { name: 'Acme Corp (owner)' }).waitFor({ state: 'attached' });
   assert.deepEqual(ann.problems, []);
+});
+
+test('settings: pipelines and stages change, and open boards follow live', async () => {
+  const watcher = await newPage(browser);
+  const login = await watcher.page.request.post('/api/v1/auth/login', { data: { email: await annEmail(), password: PASSWORD } });
+  assert.equal(login.status(), 200);
+  await watcher.page.goto(`/#/board/${pipelineId}`);
+  await eventually(watcher.page, cardInColumn, ['Proposal', 'Umbrella pilot (phase 1)']);
+
+  const { page } = ann;
+  await page.goto('/#/settings/pipelines');
+  const enterprise = page.locator('article.pipeline-card').filter({ has: page.getByRole('heading', { name: 'Enterprise' }) });
+  // Rename and reorder.
+  await enterprise.getByRole('button', { name: 'Rename' }).click();
+  await page.getByRole('dialog').getByLabel('Name').fill('Enterprise deals');
+  await page.getByRole('dialog').getByRole('button', { name: 'Rename' }).click();
+  await page.getByRole('heading', { name: 'Enterprise deals' }).waitFor();
+  const ent = page.locator('article.pipeline-card').filter({ has: page.getByRole('heading', { name: 'Enterprise deals' }) });
+  await ent.getByRole('button', { name: 'Move Enterprise deals up' }).click();
+  await page.locator('article.pipeline-card').first().getByRole('heading', { name: 'Enterprise deals' }).waitFor();
+  // A stage's colour and probability, seen live on the open board.
+  await ent.getByLabel('Qualification probability').fill('15');
+  await ent.locator('tr').filter({ has: page.getByLabel('Qualification probability') }).getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Stage Qualification saved.').waitFor();
+  await watcher.page.locator('section.column', { hasText: '15 %' }).waitFor();
+  // Deleting a stage that holds deals asks where they go.
+  await ent.locator('tr').filter({ has: page.getByLabel('Proposal probability') }).getByRole('button', { name: 'Delete' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'Delete stage' }).click();
+  await dialog.locator('.field-error', { hasText: 'name the stage they move to' }).waitFor();
+  await dialog.getByLabel('Move its deals to').selectOption({ label: 'Qualification' });
+  await dialog.getByRole('button', { name: 'Delete stage' }).click();
+  await page.getByText('Stage Proposal deleted.').waitFor();
+  await eventually(watcher.page, cardInColumn, ['Qualification', 'Umbrella pilot (phase 1)']);
+  assert.equal(await watcher.page.locator('section.column h2', { hasText: /^Proposal/ }).count(), 0, 'the column is gone');
+  // Archive the other pipeline.
+  const sales = page.locator('article.pipeline-card').filter({ has: page.getByRole('heading', { name: 'Sales' }) });
+  await sales.getByRole('button', { name: 'Archive' }).click();
+  await page.getByRole('heading', { name: 'Sales (archived)' }).waitFor();
+  assert.deepEqual([...ann.problems, ...watcher.problems], []);
+  await watcher.context.close();
 });
 
 test('a person in two workspaces switches between them', async () => {
