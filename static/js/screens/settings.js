@@ -177,7 +177,7 @@ function stageRow(p, s, j, manage, el) {
     }
   };
   return h('tr', { vars: { '--stage-color': s.color } },
-    h('td', null, f, h('input', { form: formId, name: 'name', value: s.name, 'aria-label': 'Stage name', disabled: dis, maxlength: '100' })),
+    h('td', null, f, h('input', { form: formId, name: 'name', value: s.name, 'aria-label': `${s.name} name`, disabled: dis, maxlength: '100' })),
     h('td', null, h('input', { form: formId, name: 'probability', type: 'number', min: '0', max: '100', value: s.probability, 'aria-label': `${s.name} probability`, disabled: dis, size: '4' })),
     h('td', null, h('input', { form: formId, name: 'color', type: 'color', value: s.color, 'aria-label': `${s.name} colour`, disabled: dis })),
     h('td', null, h('select', { form: formId, name: 'kind', 'aria-label': `${s.name} kind`, disabled: dis },

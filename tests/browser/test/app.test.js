@@ -254,6 +254,15 @@ test('the drawer edits a deal and its products, and the amount follows', async (
   await drawer.locator('.time-in-stage li', { hasText: 'Proposal' }).waitFor();
   await drawer.evaluate((el) => { el.scrollTop = 0; });
   await screenshot(page, 'drawer');
+  // Edit a line, then remove one; the amount follows on the card too.
+  const seats = drawer.getByRole('form', { name: 'Line Seats' });
+  await seats.getByLabel('Quantity').fill('5');
+  await seats.locator('output', { hasText: '$250.00' }).waitFor();
+  await seats.getByRole('button', { name: 'Save' }).click();
+  await drawer.locator('#drawer-amount', { hasText: '$500.00' }).waitFor();
+  await drawer.getByRole('button', { name: 'Remove Onboarding' }).click();
+  await drawer.locator('#drawer-amount', { hasText: '$250.00' }).waitFor();
+  await page.locator('.card', { hasText: 'Umbrella pilot (phase 1)' }).locator('.card-amount', { hasText: '$250.00' }).waitFor();
 
   // A stale version: someone else saved first; the drawer says so and reloads.
   const id = new URL(page.url()).hash.split('/')[4];
