@@ -24,6 +24,11 @@ export class Drawer {
     this.hooks = hooks;
     /** @type {any} */
     this.deal = null;
+    /**
+     * A product line is being typed into or saved: live snapshots must
+     * not redraw the lines under the person's hands (the answer redraws).
+     */
+    this.linesBusy = false;
     /** The version the form was filled from: what If-Match sends. */
     this.baseVersion = 0;
     /** The last stage history loaded (kept across redraws). @type {any} */
@@ -73,12 +78,14 @@ export class Drawer {
     if (deal.id !== this.dealId || !this.deal || deal.version <= this.deal.version) return;
     const stageMoved = deal.stage_id !== this.deal.stage_id;
     this.deal = deal;
-    if (this.dirty) {
+    if (this.dirty || this.linesBusy) {
       // Keep what the person is typing, and the version it started from:
       // saving then answers 412, and the drawer reloads and says so.
       const note = this.el.querySelector('#drawer-note');
-      if (note) note.textContent = 'Someone else just changed this deal.';
-      this.drawProducts();
+      if (note && this.dirty) note.textContent = 'Someone else just changed this deal.';
+      const amount = this.el.querySelector('#drawer-amount');
+      if (amount) amount.textContent = money(deal.amount, deal.currency);
+      if (!this.linesBusy) this.drawProducts();
       return;
     }
     this.draw();
@@ -223,6 +230,7 @@ export class Drawer {
         editable ? h('button', { type: 'button', class: 'small danger', 'aria-label': `Remove ${li.name}`, onclick: () => this.removeLine(li) }, 'Remove') : null,
       ], (v, f) => this.updateLine(li, v, f), { class: 'line', 'aria-label': `Line ${li.name}` });
       rowForm.addEventListener('input', () => {
+        this.linesBusy = true;
         const preview = lineTotal(v2(rowForm), cur);
         const out = rowForm.querySelector('output');
         if (out) out.textContent = preview == null ? '—' : money(preview, cur);
@@ -239,6 +247,7 @@ export class Drawer {
       h('button', { type: 'submit', class: 'small primary' }, 'Add product'),
     ], (v, f) => this.addLine(v, f), { class: 'line line-new', 'aria-label': 'Add a product' }) : null;
     add?.addEventListener('input', () => {
+      this.linesBusy = true;
       const t = lineTotal(v2(/** @type {HTMLFormElement} */ (add)), cur);
       preview.textContent = t == null ? '' : `${money(t, cur)} → deal ${money(d.amount + t, cur)}`;
     });
@@ -265,6 +274,7 @@ export class Drawer {
 
   /** @param {Record<string, string>} v @param {HTMLFormElement} f */
   async addLine(v, f) {
+    this.linesBusy = true;
     const deal = await pulse.deals.products.add(this.deal.id, this.lineBody(v));
     this.afterLines(deal, `Product ${v.name.trim()} added.`);
     clearErrors(f);
@@ -272,6 +282,7 @@ export class Drawer {
 
   /** @param {any} li @param {Record<string, string>} v @param {HTMLFormElement} f */
   async updateLine(li, v, f) {
+    this.linesBusy = true;
     const deal = await pulse.deals.products.update(this.deal.id, li.id, this.lineBody(v));
     this.afterLines(deal, 'Product saved.');
     clearErrors(f);
@@ -279,10 +290,12 @@ export class Drawer {
 
   /** @param {any} li */
   async removeLine(li) {
+    this.linesBusy = true;
     try {
       const deal = await pulse.deals.products.remove(this.deal.id, li.id);
       this.afterLines(deal, `Product ${li.name} removed.`);
     } catch (e) {
+      this.linesBusy = false;
       toast(describe(e, DEAL_MESSAGES), 'error');
     }
   }
@@ -290,7 +303,8 @@ export class Drawer {
   /** @param {any} deal @param {string} message */
   afterLines(deal, message) {
     this.hooks.onDeal(deal);
-    if (deal.version > this.deal.version) this.deal = deal;
+    if (deal.version >= this.deal.version) this.deal = deal;
+    this.linesBusy = false;
     if (this.dirty) this.drawProducts();
     else this.draw();
     /** @type {HTMLElement|null} */ (this.el.querySelector('.line-new input[name="name"]'))?.focus();
