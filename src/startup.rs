@@ -226,6 +226,7 @@ macro_rules! route_table {
         /// The one route table.
         pub fn route_table(cfg: &mut web::ServiceConfig) {
             $( cfg.route($path, web::$method().to($handler)); )*
+            app(cfg);
             docs(cfg);
         }
     };
@@ -337,6 +338,23 @@ route_table! {
     delete "/api/v1/email-templates/{id}" => routes::email_templates::delete_email_template;
     get "/api/v1/outbox" => routes::outbox::list_outbox;
     get "/api/v1/jobs/runs" => routes::jobs::list_job_runs;
+}
+
+/// The browser app (`routes::app`), served from the binary. These routes
+/// are not in [`ROUTES`]: that list is the API surface, documented in
+/// OpenAPI and walked by the permission tests, and these serve files to
+/// anyone (the app itself asks the API who is signed in). Anything but
+/// GET on them is 405.
+fn app(cfg: &mut web::ServiceConfig) {
+    fn get_only(path: &str) -> actix_web::Resource {
+        web::resource(path).default_service(web::to(|| async {
+            Err::<actix_web::HttpResponse, _>(crate::error::ApiError::MethodNotAllowed("GET".into()))
+        }))
+    }
+    cfg.service(get_only("/").route(web::get().to(routes::app::index)));
+    cfg.service(get_only("/static/{path:.*}").route(web::get().to(routes::app::static_file)));
+    cfg.service(get_only("/sdk/{path:.*}").route(web::get().to(routes::app::sdk_file)));
+    cfg.service(get_only("/invitations/{path}").route(web::get().to(routes::app::invitation_link)));
 }
 
 /// Interactive API docs: Swagger UI (embedded in the binary, no CDN) at

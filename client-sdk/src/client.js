@@ -12,6 +12,9 @@ import {
   tokensResource,
   auditResource,
   streamTicketsResource,
+  pipelinesResource,
+  stagesResource,
+  dealsResource,
 } from './resources.js';
 
 /**
@@ -69,6 +72,12 @@ export class PulseClient {
     this.audit = auditResource(this);
     /** Single-use tickets for the stream handshake. @type {import('./resources.js').StreamTicketsResource} */
     this.streamTickets = streamTicketsResource(this);
+    /** Pipelines and their boards. @type {import('./resources.js').PipelinesResource} */
+    this.pipelines = pipelinesResource(this);
+    /** Stages of a pipeline. @type {import('./resources.js').StagesResource} */
+    this.stages = stagesResource(this);
+    /** Deals, stage moves, products and history. @type {import('./resources.js').DealsResource} */
+    this.deals = dealsResource(this);
   }
 
   /**

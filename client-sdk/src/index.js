@@ -24,4 +24,11 @@ export { collection } from './resources.js';
  * @typedef {import('./resources.js').Invitation} Invitation
  * @typedef {import('./resources.js').ApiToken} ApiToken
  * @typedef {import('./resources.js').AuditItem} AuditItem
+ * @typedef {import('./resources.js').Pipeline} Pipeline
+ * @typedef {import('./resources.js').Stage} Stage
+ * @typedef {import('./resources.js').Board} Board
+ * @typedef {import('./resources.js').Card} Card
+ * @typedef {import('./resources.js').Deal} Deal
+ * @typedef {import('./resources.js').LineItem} LineItem
+ * @typedef {import('./resources.js').Totals} Totals
  */

@@ -129,6 +129,158 @@ const enc = (s) => encodeURIComponent(String(s));
  */
 
 /**
+ * @typedef {'open'|'won'|'lost'} StageKind
+ */
+/**
+ * @typedef {object} Stage
+ * @property {string} id
+ * @property {string} pipeline_id
+ * @property {string} name
+ * @property {number} position Order inside the pipeline, from 0.
+ * @property {number} probability Default win probability, 0-100.
+ * @property {string} color `#rrggbb`.
+ * @property {StageKind} kind
+ * @property {number|null} sla_days
+ * @property {boolean} auto_nurture
+ * @property {number} version
+ */
+/**
+ * @typedef {object} Pipeline
+ * @property {string} id
+ * @property {string} name
+ * @property {number} position
+ * @property {boolean} archived
+ * @property {Stage[]} stages
+ * @property {number} version
+ * @property {string} created_at
+ * @property {string} updated_at
+ */
+/**
+ * @typedef {object} Sum
+ * @property {number} count
+ * @property {number} amount Minor units.
+ * @property {number} weighted Minor units.
+ */
+/**
+ * @typedef {object} Totals
+ * @property {number} count
+ * @property {Record<string, Sum>} by_currency Per ISO 4217 currency; amounts are never added across currencies.
+ */
+/**
+ * @typedef {object} DealFlags
+ * @property {boolean} stale
+ * @property {boolean} at_risk
+ * @property {boolean} sla_breached
+ */
+/**
+ * @typedef {object} Card
+ * @property {string} id
+ * @property {string} stage_id
+ * @property {string} title
+ * @property {number} amount
+ * @property {string} currency
+ * @property {number} probability
+ * @property {number} weighted
+ * @property {string|null} owner_id
+ * @property {string|null} contact_name
+ * @property {string|null} company_name
+ * @property {string|null} next_action_date
+ * @property {string|null} expected_close_date
+ * @property {string[]} tags
+ * @property {DealFlags} flags
+ * @property {string} rank
+ * @property {number} version
+ */
+/**
+ * @typedef {object} Board
+ * @property {Pipeline} pipeline
+ * @property {{ stage: Stage, totals: Totals, cards: Card[] }[]} columns
+ * @property {Totals} totals The forecast: open stages.
+ * @property {number} seq Subscribe to `pipeline:{id}` with `since` = seq.
+ * @property {number} epoch
+ */
+/**
+ * @typedef {object} BoardQuery
+ * @property {string} [owner_id]
+ * @property {string} [tag]
+ * @property {number} [min_amount]
+ * @property {number} [max_amount]
+ * @property {string} [close_from]
+ * @property {string} [close_to]
+ * @property {boolean} [stale]
+ * @property {boolean} [at_risk]
+ */
+/**
+ * @typedef {object} LineItem
+ * @property {string} id
+ * @property {string} name
+ * @property {number} unit_price Minor units.
+ * @property {number} quantity
+ * @property {number} discount_bp Hundredths of a percent.
+ * @property {number} total Minor units.
+ * @property {number} position
+ * @property {string} created_at
+ */
+/**
+ * A deal as the API returns it.
+ * @typedef {object} Deal
+ * @property {string} id
+ * @property {string} pipeline_id
+ * @property {string} stage_id
+ * @property {string} title
+ * @property {number} amount Minor units.
+ * @property {string} currency
+ * @property {number|null} probability_override
+ * @property {number} probability The probability in effect.
+ * @property {number} weighted
+ * @property {StageKind} stage_kind
+ * @property {DealFlags} flags
+ * @property {string|null} expected_close_date
+ * @property {string|null} next_action
+ * @property {string|null} next_action_date
+ * @property {string|null} owner_id
+ * @property {string|null} contact_id
+ * @property {string|null} contact_name
+ * @property {string|null} company_id
+ * @property {string|null} company_name
+ * @property {string[]} tags
+ * @property {string[]} shared_with
+ * @property {Record<string, unknown>} custom_fields
+ * @property {string|null} lost_reason
+ * @property {string|null} won_at
+ * @property {string|null} lost_at
+ * @property {string} rank
+ * @property {string} stage_entered_at
+ * @property {string|null} last_activity_at
+ * @property {LineItem[]} line_items
+ * @property {string|null} created_by
+ * @property {string} created_at
+ * @property {string} updated_at
+ * @property {string|null} deleted_at
+ * @property {number} version Bumped by every change; also the ETag. Pass as `ifMatch`.
+ */
+/**
+ * @typedef {object} DealHistory
+ * @property {{ from_stage_id: string|null, to_stage_id: string, to_stage_name: string,
+ *   actor_user_id: string|null, actor_token_id: string|null, at: string, seconds_in_stage: number }[]} moves
+ * @property {{ stage_id: string, stage_name: string, seconds: number }[]} time_in_stage
+ */
+/**
+ * @typedef {object} MoveDeal
+ * @property {string} stage_id
+ * @property {string} [lost_reason] Required for a lost stage.
+ * @property {string} [before_id] Land just before this card...
+ * @property {string} [after_id] ...or just after this one; neither: the end of the column.
+ */
+/**
+ * @typedef {object} ProductLine
+ * @property {string} name
+ * @property {number} unit_price Minor units of the deal's currency.
+ * @property {number} [quantity]
+ * @property {number} [discount_bp]
+ */
+
+/**
  * A conventional collection at `path`: list, get, create, update, remove.
  * Most CRM resources (deals, contacts, companies, activities, leads...)
  * are this plus a few extra methods.
@@ -340,6 +492,108 @@ export function streamTicketsResource(client) {
 }
 
 /**
+ * `/api/v1/pipelines`: pipelines with their stages, and the live board.
+ * @param {Requester} client
+ */
+export function pipelinesResource(client) {
+  return {
+    /** In their order, archived ones included. @returns {Promise<Pipeline[]>} */
+    list: async () => (await client.request('GET', '/api/v1/pipelines')).pipelines,
+    /**
+     * Creates a pipeline; without `stages`, the default five.
+     * @param {{ name: string, stages?: Partial<Stage>[] }} body
+     * @param {RequestOptions} [opts]
+     * @returns {Promise<Pipeline>}
+     */
+    create: (body, opts) => client.request('POST', '/api/v1/pipelines', { ...opts, body }),
+    /**
+     * Renames, reorders (`position`), archives or unarchives.
+     * @param {string} id @param {{ name?: string, position?: number, archived?: boolean }} changes
+     * @returns {Promise<Pipeline>}
+     */
+    update: (id, changes) => client.request('PATCH', `/api/v1/pipelines/${enc(id)}`, { body: changes }),
+    /**
+     * The board: columns with totals and cards, and the `seq`/`epoch` it
+     * reflects. Filters narrow the cards, not the totals.
+     * @param {string} id @param {BoardQuery} [query]
+     * @returns {Promise<Board>}
+     */
+    board: (id, query) => client.request('GET', `/api/v1/pipelines/${enc(id)}/board`, { query: /** @type {any} */ (query) }),
+  };
+}
+
+/**
+ * Stages of a pipeline. Every answer is the whole pipeline.
+ * @param {Requester} client
+ */
+export function stagesResource(client) {
+  return {
+    /**
+     * @param {string} pipelineId
+     * @param {{ name: string, probability?: number, color?: string, kind?: StageKind, sla_days?: number|null,
+     *   auto_nurture?: boolean, position?: number }} body
+     * @param {RequestOptions} [opts]
+     * @returns {Promise<Pipeline>}
+     */
+    create: (pipelineId, body, opts) =>
+      client.request('POST', `/api/v1/pipelines/${enc(pipelineId)}/stages`, { ...opts, body }),
+    /**
+     * @param {string} id
+     * @param {{ name?: string, probability?: number, color?: string, kind?: StageKind, sla_days?: number|null,
+     *   auto_nurture?: boolean, position?: number }} changes
+     * @returns {Promise<Pipeline>}
+     */
+    update: (id, changes) => client.request('PATCH', `/api/v1/stages/${enc(id)}`, { body: changes }),
+    /**
+     * Deletes a stage; its deals go to `moveTo` (required when it holds deals).
+     * @param {string} id @param {{ moveTo?: string }} [opts]
+     * @returns {Promise<Pipeline>}
+     */
+    remove: (id, opts = {}) => client.request('DELETE', `/api/v1/stages/${enc(id)}`, { query: { move_to: opts.moveTo } }),
+  };
+}
+
+/**
+ * `/api/v1/deals`: the collection, stage moves, restore, history and
+ * product lines. `update` takes `{ ifMatch: deal.version }`.
+ * @param {Requester} client
+ */
+export function dealsResource(client) {
+  /** @type {ReturnType<typeof collection<Deal>>} */
+  const base = collection(client, '/api/v1/deals', { listKey: 'deals' });
+  return {
+    ...base,
+    /**
+     * Moves a deal to a stage and a place in its column.
+     * @param {string} id @param {MoveDeal} body
+     * @returns {Promise<Deal>}
+     */
+    move: (id, body) => client.request('PUT', `/api/v1/deals/${enc(id)}/stage`, { body }),
+    /** Restores a deleted deal. @param {string} id @returns {Promise<Deal>} */
+    restore: (id) => client.request('POST', `/api/v1/deals/${enc(id)}/restore`, {}),
+    /** Stage moves, oldest first, and time in each stage. @param {string} id @returns {Promise<DealHistory>} */
+    history: (id) => client.request('GET', `/api/v1/deals/${enc(id)}/history`),
+    products: {
+      /** @param {string} id @returns {Promise<{ line_items: LineItem[], amount: number, currency: string }>} */
+      list: (id) => client.request('GET', `/api/v1/deals/${enc(id)}/products`),
+      /** Adds a line; the deal's amount follows. @param {string} id @param {ProductLine} body @returns {Promise<Deal>} */
+      add: (id, body) => client.request('POST', `/api/v1/deals/${enc(id)}/products`, { body }),
+      /**
+       * @param {string} id @param {string} lineId @param {Partial<ProductLine>} changes
+       * @returns {Promise<Deal>}
+       */
+      update: (id, lineId, changes) =>
+        client.request('PATCH', `/api/v1/deals/${enc(id)}/products/${enc(lineId)}`, { body: changes }),
+      /** @param {string} id @param {string} lineId @returns {Promise<Deal>} */
+      remove: (id, lineId) => client.request('DELETE', `/api/v1/deals/${enc(id)}/products/${enc(lineId)}`),
+    },
+  };
+}
+
+/**
+ * @typedef {ReturnType<typeof pipelinesResource>} PipelinesResource
+ * @typedef {ReturnType<typeof stagesResource>} StagesResource
+ * @typedef {ReturnType<typeof dealsResource>} DealsResource
  * @typedef {ReturnType<typeof authResource>} AuthResource
  * @typedef {ReturnType<typeof meResource>} MeResource
  * @typedef {ReturnType<typeof workspacesResource>} WorkspacesResource

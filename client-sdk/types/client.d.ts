@@ -40,6 +40,12 @@ export class PulseClient {
     audit: import("./resources.js").AuditResource;
     /** Single-use tickets for the stream handshake. @type {import('./resources.js').StreamTicketsResource} */
     streamTickets: import("./resources.js").StreamTicketsResource;
+    /** Pipelines and their boards. @type {import('./resources.js').PipelinesResource} */
+    pipelines: import("./resources.js").PipelinesResource;
+    /** Stages of a pipeline. @type {import('./resources.js').StagesResource} */
+    stages: import("./resources.js").StagesResource;
+    /** Deals, stage moves, products and history. @type {import('./resources.js').DealsResource} */
+    deals: import("./resources.js").DealsResource;
     /**
      * The one generic request every resource is built on.
      * @param {string} method `GET`, `POST`, `PATCH`, `DELETE`...

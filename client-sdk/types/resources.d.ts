@@ -116,6 +116,157 @@
  * @property {string} expires_at
  */
 /**
+ * @typedef {'open'|'won'|'lost'} StageKind
+ */
+/**
+ * @typedef {object} Stage
+ * @property {string} id
+ * @property {string} pipeline_id
+ * @property {string} name
+ * @property {number} position Order inside the pipeline, from 0.
+ * @property {number} probability Default win probability, 0-100.
+ * @property {string} color `#rrggbb`.
+ * @property {StageKind} kind
+ * @property {number|null} sla_days
+ * @property {boolean} auto_nurture
+ * @property {number} version
+ */
+/**
+ * @typedef {object} Pipeline
+ * @property {string} id
+ * @property {string} name
+ * @property {number} position
+ * @property {boolean} archived
+ * @property {Stage[]} stages
+ * @property {number} version
+ * @property {string} created_at
+ * @property {string} updated_at
+ */
+/**
+ * @typedef {object} Sum
+ * @property {number} count
+ * @property {number} amount Minor units.
+ * @property {number} weighted Minor units.
+ */
+/**
+ * @typedef {object} Totals
+ * @property {number} count
+ * @property {Record<string, Sum>} by_currency Per ISO 4217 currency; amounts are never added across currencies.
+ */
+/**
+ * @typedef {object} DealFlags
+ * @property {boolean} stale
+ * @property {boolean} at_risk
+ * @property {boolean} sla_breached
+ */
+/**
+ * @typedef {object} Card
+ * @property {string} id
+ * @property {string} stage_id
+ * @property {string} title
+ * @property {number} amount
+ * @property {string} currency
+ * @property {number} probability
+ * @property {number} weighted
+ * @property {string|null} owner_id
+ * @property {string|null} contact_name
+ * @property {string|null} company_name
+ * @property {string|null} next_action_date
+ * @property {string|null} expected_close_date
+ * @property {string[]} tags
+ * @property {DealFlags} flags
+ * @property {string} rank
+ * @property {number} version
+ */
+/**
+ * @typedef {object} Board
+ * @property {Pipeline} pipeline
+ * @property {{ stage: Stage, totals: Totals, cards: Card[] }[]} columns
+ * @property {Totals} totals The forecast: open stages.
+ * @property {number} seq Subscribe to `pipeline:{id}` with `since` = seq.
+ * @property {number} epoch
+ */
+/**
+ * @typedef {object} BoardQuery
+ * @property {string} [owner_id]
+ * @property {string} [tag]
+ * @property {number} [min_amount]
+ * @property {number} [max_amount]
+ * @property {string} [close_from]
+ * @property {string} [close_to]
+ * @property {boolean} [stale]
+ * @property {boolean} [at_risk]
+ */
+/**
+ * @typedef {object} LineItem
+ * @property {string} id
+ * @property {string} name
+ * @property {number} unit_price Minor units.
+ * @property {number} quantity
+ * @property {number} discount_bp Hundredths of a percent.
+ * @property {number} total Minor units.
+ * @property {number} position
+ * @property {string} created_at
+ */
+/**
+ * A deal as the API returns it.
+ * @typedef {object} Deal
+ * @property {string} id
+ * @property {string} pipeline_id
+ * @property {string} stage_id
+ * @property {string} title
+ * @property {number} amount Minor units.
+ * @property {string} currency
+ * @property {number|null} probability_override
+ * @property {number} probability The probability in effect.
+ * @property {number} weighted
+ * @property {StageKind} stage_kind
+ * @property {DealFlags} flags
+ * @property {string|null} expected_close_date
+ * @property {string|null} next_action
+ * @property {string|null} next_action_date
+ * @property {string|null} owner_id
+ * @property {string|null} contact_id
+ * @property {string|null} contact_name
+ * @property {string|null} company_id
+ * @property {string|null} company_name
+ * @property {string[]} tags
+ * @property {string[]} shared_with
+ * @property {Record<string, unknown>} custom_fields
+ * @property {string|null} lost_reason
+ * @property {string|null} won_at
+ * @property {string|null} lost_at
+ * @property {string} rank
+ * @property {string} stage_entered_at
+ * @property {string|null} last_activity_at
+ * @property {LineItem[]} line_items
+ * @property {string|null} created_by
+ * @property {string} created_at
+ * @property {string} updated_at
+ * @property {string|null} deleted_at
+ * @property {number} version Bumped by every change; also the ETag. Pass as `ifMatch`.
+ */
+/**
+ * @typedef {object} DealHistory
+ * @property {{ from_stage_id: string|null, to_stage_id: string, to_stage_name: string,
+ *   actor_user_id: string|null, actor_token_id: string|null, at: string, seconds_in_stage: number }[]} moves
+ * @property {{ stage_id: string, stage_name: string, seconds: number }[]} time_in_stage
+ */
+/**
+ * @typedef {object} MoveDeal
+ * @property {string} stage_id
+ * @property {string} [lost_reason] Required for a lost stage.
+ * @property {string} [before_id] Land just before this card...
+ * @property {string} [after_id] ...or just after this one; neither: the end of the column.
+ */
+/**
+ * @typedef {object} ProductLine
+ * @property {string} name
+ * @property {number} unit_price Minor units of the deal's currency.
+ * @property {number} [quantity]
+ * @property {number} [discount_bp]
+ */
+/**
  * A conventional collection at `path`: list, get, create, update, remove.
  * Most CRM resources (deals, contacts, companies, activities, leads...)
  * are this plus a few extra methods.
@@ -307,6 +458,136 @@ export function streamTicketsResource(client: Requester): {
     /** A single-use ticket for `GET /api/v1/stream?ticket=`, valid 30 s. @returns {Promise<StreamTicket>} */
     create: () => Promise<StreamTicket>;
 };
+/**
+ * `/api/v1/pipelines`: pipelines with their stages, and the live board.
+ * @param {Requester} client
+ */
+export function pipelinesResource(client: Requester): {
+    /** In their order, archived ones included. @returns {Promise<Pipeline[]>} */
+    list: () => Promise<Pipeline[]>;
+    /**
+     * Creates a pipeline; without `stages`, the default five.
+     * @param {{ name: string, stages?: Partial<Stage>[] }} body
+     * @param {RequestOptions} [opts]
+     * @returns {Promise<Pipeline>}
+     */
+    create: (body: {
+        name: string;
+        stages?: Partial<Stage>[];
+    }, opts?: RequestOptions) => Promise<Pipeline>;
+    /**
+     * Renames, reorders (`position`), archives or unarchives.
+     * @param {string} id @param {{ name?: string, position?: number, archived?: boolean }} changes
+     * @returns {Promise<Pipeline>}
+     */
+    update: (id: string, changes: {
+        name?: string;
+        position?: number;
+        archived?: boolean;
+    }) => Promise<Pipeline>;
+    /**
+     * The board: columns with totals and cards, and the `seq`/`epoch` it
+     * reflects. Filters narrow the cards, not the totals.
+     * @param {string} id @param {BoardQuery} [query]
+     * @returns {Promise<Board>}
+     */
+    board: (id: string, query?: BoardQuery) => Promise<Board>;
+};
+/**
+ * Stages of a pipeline. Every answer is the whole pipeline.
+ * @param {Requester} client
+ */
+export function stagesResource(client: Requester): {
+    /**
+     * @param {string} pipelineId
+     * @param {{ name: string, probability?: number, color?: string, kind?: StageKind, sla_days?: number|null,
+     *   auto_nurture?: boolean, position?: number }} body
+     * @param {RequestOptions} [opts]
+     * @returns {Promise<Pipeline>}
+     */
+    create: (pipelineId: string, body: {
+        name: string;
+        probability?: number;
+        color?: string;
+        kind?: StageKind;
+        sla_days?: number | null;
+        auto_nurture?: boolean;
+        position?: number;
+    }, opts?: RequestOptions) => Promise<Pipeline>;
+    /**
+     * @param {string} id
+     * @param {{ name?: string, probability?: number, color?: string, kind?: StageKind, sla_days?: number|null,
+     *   auto_nurture?: boolean, position?: number }} changes
+     * @returns {Promise<Pipeline>}
+     */
+    update: (id: string, changes: {
+        name?: string;
+        probability?: number;
+        color?: string;
+        kind?: StageKind;
+        sla_days?: number | null;
+        auto_nurture?: boolean;
+        position?: number;
+    }) => Promise<Pipeline>;
+    /**
+     * Deletes a stage; its deals go to `moveTo` (required when it holds deals).
+     * @param {string} id @param {{ moveTo?: string }} [opts]
+     * @returns {Promise<Pipeline>}
+     */
+    remove: (id: string, opts?: {
+        moveTo?: string;
+    }) => Promise<Pipeline>;
+};
+/**
+ * `/api/v1/deals`: the collection, stage moves, restore, history and
+ * product lines. `update` takes `{ ifMatch: deal.version }`.
+ * @param {Requester} client
+ */
+export function dealsResource(client: Requester): {
+    /**
+     * Moves a deal to a stage and a place in its column.
+     * @param {string} id @param {MoveDeal} body
+     * @returns {Promise<Deal>}
+     */
+    move: (id: string, body: MoveDeal) => Promise<Deal>;
+    /** Restores a deleted deal. @param {string} id @returns {Promise<Deal>} */
+    restore: (id: string) => Promise<Deal>;
+    /** Stage moves, oldest first, and time in each stage. @param {string} id @returns {Promise<DealHistory>} */
+    history: (id: string) => Promise<DealHistory>;
+    products: {
+        /** @param {string} id @returns {Promise<{ line_items: LineItem[], amount: number, currency: string }>} */
+        list: (id: string) => Promise<{
+            line_items: LineItem[];
+            amount: number;
+            currency: string;
+        }>;
+        /** Adds a line; the deal's amount follows. @param {string} id @param {ProductLine} body @returns {Promise<Deal>} */
+        add: (id: string, body: ProductLine) => Promise<Deal>;
+        /**
+         * @param {string} id @param {string} lineId @param {Partial<ProductLine>} changes
+         * @returns {Promise<Deal>}
+         */
+        update: (id: string, lineId: string, changes: Partial<ProductLine>) => Promise<Deal>;
+        /** @param {string} id @param {string} lineId @returns {Promise<Deal>} */
+        remove: (id: string, lineId: string) => Promise<Deal>;
+    };
+    /** @param {Record<string, any>} [query] @param {RequestOptions} [opts] */
+    list: (query?: Record<string, any>, opts?: RequestOptions) => Promise<any>;
+    /** @param {string} id @param {RequestOptions} [opts] @returns {Promise<T>} */
+    get: (id: string, opts?: RequestOptions) => Promise<Deal>;
+    /** @param {Partial<T>|Record<string, any>} body @param {RequestOptions} [opts] @returns {Promise<T>} */
+    create: (body: Record<string, any> | Partial<Deal>, opts?: RequestOptions) => Promise<Deal>;
+    /** @param {string} id @param {Partial<T>|Record<string, any>} body @param {RequestOptions} [opts] @returns {Promise<T>} */
+    update: (id: string, body: Record<string, any> | Partial<Deal>, opts?: RequestOptions) => Promise<Deal>;
+    /** @param {string} id @param {RequestOptions} [opts] @returns {Promise<void>} */
+    remove: (id: string, opts?: RequestOptions) => Promise<void>;
+    /**
+     * Every item, following `next_cursor` page by page.
+     * @param {Record<string, any>} [query]
+     * @returns {AsyncGenerator<T>}
+     */
+    all(query?: Record<string, any>): AsyncGenerator<Deal, any, any>;
+};
 export type User = {
     id: string;
     email: string;
@@ -436,10 +717,220 @@ export type StreamTicket = {
     ticket: string;
     expires_at: string;
 };
+export type StageKind = "open" | "won" | "lost";
+export type Stage = {
+    id: string;
+    pipeline_id: string;
+    name: string;
+    /**
+     * Order inside the pipeline, from 0.
+     */
+    position: number;
+    /**
+     * Default win probability, 0-100.
+     */
+    probability: number;
+    /**
+     * `#rrggbb`.
+     */
+    color: string;
+    kind: StageKind;
+    sla_days: number | null;
+    auto_nurture: boolean;
+    version: number;
+};
+export type Pipeline = {
+    id: string;
+    name: string;
+    position: number;
+    archived: boolean;
+    stages: Stage[];
+    version: number;
+    created_at: string;
+    updated_at: string;
+};
+export type Sum = {
+    count: number;
+    /**
+     * Minor units.
+     */
+    amount: number;
+    /**
+     * Minor units.
+     */
+    weighted: number;
+};
+export type Totals = {
+    count: number;
+    /**
+     * Per ISO 4217 currency; amounts are never added across currencies.
+     */
+    by_currency: Record<string, Sum>;
+};
+export type DealFlags = {
+    stale: boolean;
+    at_risk: boolean;
+    sla_breached: boolean;
+};
+export type Card = {
+    id: string;
+    stage_id: string;
+    title: string;
+    amount: number;
+    currency: string;
+    probability: number;
+    weighted: number;
+    owner_id: string | null;
+    contact_name: string | null;
+    company_name: string | null;
+    next_action_date: string | null;
+    expected_close_date: string | null;
+    tags: string[];
+    flags: DealFlags;
+    rank: string;
+    version: number;
+};
+export type Board = {
+    pipeline: Pipeline;
+    columns: {
+        stage: Stage;
+        totals: Totals;
+        cards: Card[];
+    }[];
+    /**
+     * The forecast: open stages.
+     */
+    totals: Totals;
+    /**
+     * Subscribe to `pipeline:{id}` with `since` = seq.
+     */
+    seq: number;
+    epoch: number;
+};
+export type BoardQuery = {
+    owner_id?: string | undefined;
+    tag?: string | undefined;
+    min_amount?: number | undefined;
+    max_amount?: number | undefined;
+    close_from?: string | undefined;
+    close_to?: string | undefined;
+    stale?: boolean | undefined;
+    at_risk?: boolean | undefined;
+};
+export type LineItem = {
+    id: string;
+    name: string;
+    /**
+     * Minor units.
+     */
+    unit_price: number;
+    quantity: number;
+    /**
+     * Hundredths of a percent.
+     */
+    discount_bp: number;
+    /**
+     * Minor units.
+     */
+    total: number;
+    position: number;
+    created_at: string;
+};
+/**
+ * A deal as the API returns it.
+ */
+export type Deal = {
+    id: string;
+    pipeline_id: string;
+    stage_id: string;
+    title: string;
+    /**
+     * Minor units.
+     */
+    amount: number;
+    currency: string;
+    probability_override: number | null;
+    /**
+     * The probability in effect.
+     */
+    probability: number;
+    weighted: number;
+    stage_kind: StageKind;
+    flags: DealFlags;
+    expected_close_date: string | null;
+    next_action: string | null;
+    next_action_date: string | null;
+    owner_id: string | null;
+    contact_id: string | null;
+    contact_name: string | null;
+    company_id: string | null;
+    company_name: string | null;
+    tags: string[];
+    shared_with: string[];
+    custom_fields: Record<string, unknown>;
+    lost_reason: string | null;
+    won_at: string | null;
+    lost_at: string | null;
+    rank: string;
+    stage_entered_at: string;
+    last_activity_at: string | null;
+    line_items: LineItem[];
+    created_by: string | null;
+    created_at: string;
+    updated_at: string;
+    deleted_at: string | null;
+    /**
+     * Bumped by every change; also the ETag. Pass as `ifMatch`.
+     */
+    version: number;
+};
+export type DealHistory = {
+    moves: {
+        from_stage_id: string | null;
+        to_stage_id: string;
+        to_stage_name: string;
+        actor_user_id: string | null;
+        actor_token_id: string | null;
+        at: string;
+        seconds_in_stage: number;
+    }[];
+    time_in_stage: {
+        stage_id: string;
+        stage_name: string;
+        seconds: number;
+    }[];
+};
+export type MoveDeal = {
+    stage_id: string;
+    /**
+     * Required for a lost stage.
+     */
+    lost_reason?: string | undefined;
+    /**
+     * Land just before this card...
+     */
+    before_id?: string | undefined;
+    /**
+     * ...or just after this one; neither: the end of the column.
+     */
+    after_id?: string | undefined;
+};
+export type ProductLine = {
+    name: string;
+    /**
+     * Minor units of the deal's currency.
+     */
+    unit_price: number;
+    quantity?: number | undefined;
+    discount_bp?: number | undefined;
+};
 export type RequestOptions = import("./http.js").RequestOptions;
 export type Requester = {
     request(method: string, path: string, options?: RequestOptions): Promise<any>;
 };
+export type PipelinesResource = ReturnType<typeof pipelinesResource>;
+export type StagesResource = ReturnType<typeof stagesResource>;
+export type DealsResource = ReturnType<typeof dealsResource>;
 export type AuthResource = ReturnType<typeof authResource>;
 export type MeResource = ReturnType<typeof meResource>;
 export type WorkspacesResource = ReturnType<typeof workspacesResource>;

@@ -3,6 +3,7 @@
 //! `startup.rs`.
 
 pub mod activities;
+pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod companies;

@@ -6,6 +6,7 @@ mod helpers;
 mod ws;
 
 mod activities;
+mod app;
 mod audit;
 mod auth;
 mod cluster;
