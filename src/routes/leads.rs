@@ -45,25 +45,26 @@ const SIZES: &[&str] = &["1-10", "11-50", "51-200", "201-500", "501-1000", "1001
 #[serde(deny_unknown_fields)]
 pub struct CreateLeadRequest {
     #[serde(default)]
-    #[schema(max_length = 100)]
+    #[schema(max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub first_name: String,
     #[serde(default)]
-    #[schema(max_length = 100)]
+    #[schema(max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub last_name: String,
     #[serde(default)]
-    #[schema(max_length = 254)]
+    #[schema(max_length = 254, format = Email)]
     pub email: Option<String>,
     #[serde(default)]
-    #[schema(max_length = 50)]
+    #[schema(max_length = 50, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub phone: Option<String>,
     #[serde(default)]
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub company_name: Option<String>,
     /// `1-10`, `11-50`, `51-200`, `201-500`, `501-1000`, `1001-5000` or `5000+`.
     #[serde(default)]
+    #[schema(pattern = r"^(1-10|11-50|51-200|201-500|501-1000|1001-5000|5000\+)$")]
     pub company_size: Option<String>,
     #[serde(default)]
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub job_title: Option<String>,
     /// Minor units of the workspace's currency.
     #[serde(default)]
@@ -76,12 +77,12 @@ pub struct CreateLeadRequest {
     #[serde(default)]
     pub owner_id: Option<Uuid>,
     #[serde(default)]
-    #[schema(max_length = 500)]
+    #[schema(max_length = 500, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub next_action: Option<String>,
     #[serde(default)]
     pub next_action_date: Option<NaiveDate>,
     #[serde(default)]
-    #[schema(max_length = 10000)]
+    #[schema(max_length = 10000, pattern = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$")]
     pub notes: Option<String>,
     #[serde(default)]
     #[schema(max_items = 30)]
@@ -92,7 +93,7 @@ pub struct CreateLeadRequest {
     /// Your system's id for this lead: sending it again returns the lead
     /// created the first time instead of a duplicate.
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub external_id: Option<String>,
 }
 
@@ -101,25 +102,25 @@ pub struct CreateLeadRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateLeadRequest {
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, max_length = 100)]
+    #[schema(nullable = false, max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub first_name: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, max_length = 100)]
+    #[schema(nullable = false, max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub last_name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 254)]
+    #[schema(value_type = Option<String>, max_length = 254, format = Email)]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 50)]
+    #[schema(value_type = Option<String>, max_length = 50, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 200)]
+    #[schema(value_type = Option<String>, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub company_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^(1-10|11-50|51-200|201-500|501-1000|1001-5000|5000\+)$")]
     pub company_size: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 200)]
+    #[schema(value_type = Option<String>, max_length = 200, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub job_title: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i64>, minimum = 0, maximum = 1_000_000_000_000_000_i64)]
@@ -136,13 +137,13 @@ pub struct UpdateLeadRequest {
     #[schema(value_type = Option<Uuid>)]
     pub owner_id: Option<Option<Uuid>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 500)]
+    #[schema(value_type = Option<String>, max_length = 500, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub next_action: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     pub next_action_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 10000)]
+    #[schema(value_type = Option<String>, max_length = 10000, pattern = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$")]
     pub notes: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, max_items = 30)]
@@ -163,7 +164,10 @@ pub struct ConvertLeadRequest {
     pub stage_id: Option<Uuid>,
     /// The deal's title; the company's (or the lead's) name by default.
     #[serde(default)]
-    #[schema(max_length = 200)]
+    #[schema(
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub deal_title: Option<String>,
 }
 
@@ -187,7 +191,7 @@ pub struct ListLeadsQuery {
     pub needs_attention: Option<bool>,
     pub sort: Option<LeadSort>,
     pub order: Option<SortOrder>,
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 1_000_000)]
     pub offset: Option<u32>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
@@ -228,7 +232,11 @@ pub struct CreateSourceRequest {
     /// Lowercase letters, digits, `-` and `_`, 1 to 40.
     #[schema(pattern = "^[a-z0-9][a-z0-9_-]{0,39}$")]
     pub slug: String,
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub label: String,
 }
 
@@ -236,7 +244,12 @@ pub struct CreateSourceRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateSourceRequest {
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub label: Option<String>,
     /// Archived sources stay on old leads but take no new ones.
     #[serde(default, deserialize_with = "present")]
@@ -432,6 +445,9 @@ pub async fn list_leads(
     let q = query.into_inner();
     if q.q.as_deref().is_some_and(|s| s.chars().count() > 200) {
         return Err(ApiError::BadRequest { code: "bad_query", detail: "q is at most 200 characters".into() });
+    }
+    if q.offset.is_some_and(|o| o > 1_000_000) {
+        return Err(ApiError::BadRequest { code: "bad_query", detail: "offset is at most 1,000,000".into() });
     }
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
@@ -695,7 +711,7 @@ pub async fn get_scoring(
 /// Replaces the scoring weights and re-scores every open lead (owners and
 /// managers). Factor weights add up to at most 100.
 #[utoipa::path(put, path = "/api/v1/lead-scoring", tag = "leads", security(("session" = [])),
-    request_body = Weights, responses((status = 200, body = Weights)))]
+    request_body = Weights, responses((status = 200, body = Weights), (status = 409, response = doc::Conflict)))]
 pub async fn set_scoring(
     state: web::Data<AppState>,
     member: Member<ManagePipelines>,

@@ -44,7 +44,11 @@ pub struct PipelineListResponse {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageInput {
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
     /// Default win probability of its deals.
     #[serde(default)]
@@ -76,7 +80,11 @@ fn open() -> StageKind {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePipelineRequest {
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
     /// Its stages in order; leave out for the default five (Qualification,
     /// Proposal, Negotiation, Won, Lost). At least one must be open.
@@ -89,7 +97,12 @@ pub struct CreatePipelineRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdatePipelineRequest {
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: Option<String>,
     /// New place among the pipelines, from 0.
     #[serde(default, deserialize_with = "present")]
@@ -115,7 +128,12 @@ pub struct CreateStageRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateStageRequest {
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, minimum = 0, maximum = 100)]
@@ -264,6 +282,9 @@ pub async fn get_board(
     query: web::Query<BoardQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
+    if q.min_amount.is_some_and(|a| a < 0) || q.max_amount.is_some_and(|a| a < 0) {
+        return Err(ApiError::BadRequest { code: "bad_query", detail: "amounts are 0 or more".into() });
+    }
     if q.tag.as_deref().is_some_and(|s| s.chars().count() > 50) {
         return Err(ApiError::BadRequest { code: "bad_query", detail: "tag is at most 50 characters".into() });
     }

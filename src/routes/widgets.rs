@@ -81,7 +81,11 @@ pub struct WidgetListResponse {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWidgetRequest {
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: String,
     /// `https://example.com` (scheme, host and port only), 1 to 20.
     #[schema(min_items = 1, max_items = 20)]
@@ -97,7 +101,12 @@ pub struct CreateWidgetRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateWidgetRequest {
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, min_items = 1, max_items = 20)]

@@ -27,7 +27,7 @@ pub fn check_deal_fields(
     }
     if let Some(n) = next_action {
         c.check(
-            n.chars().count() <= 500 && !n.chars().any(|ch| ch.is_control() && ch != '\n'),
+            n.chars().count() <= 500 && !n.chars().any(|ch| ch.is_control() && ch != '\n' && ch != '\t'),
             "next_action",
             "must be at most 500 characters",
         );

@@ -38,7 +38,11 @@ pub struct DealPath {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDealRequest {
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub title: String,
     /// Minor units (cents); ignored once the deal has products.
     #[serde(default)]
@@ -60,7 +64,7 @@ pub struct CreateDealRequest {
     #[serde(default)]
     pub expected_close_date: Option<NaiveDate>,
     #[serde(default)]
-    #[schema(max_length = 500)]
+    #[schema(max_length = 500, pattern = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$")]
     pub next_action: Option<String>,
     #[serde(default)]
     pub next_action_date: Option<NaiveDate>,
@@ -89,7 +93,12 @@ pub struct CreateDealRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateDealRequest {
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub title: Option<String>,
     /// Refused (409 `amount_from_products`) once the deal has products.
     #[serde(default, deserialize_with = "present")]
@@ -106,7 +115,7 @@ pub struct UpdateDealRequest {
     #[schema(value_type = Option<NaiveDate>)]
     pub expected_close_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 500)]
+    #[schema(value_type = Option<String>, max_length = 500, pattern = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f]*$")]
     pub next_action: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<NaiveDate>)]
@@ -131,7 +140,12 @@ pub struct UpdateDealRequest {
     pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
     /// Only for a deal in a lost stage.
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, min_length = 1, max_length = 500, pattern = r"\S")]
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub lost_reason: Option<String>,
 }
 
@@ -142,7 +156,7 @@ pub struct MoveDealRequest {
     pub stage_id: Uuid,
     /// Required when the stage is a lost stage.
     #[serde(default)]
-    #[schema(max_length = 500)]
+    #[schema(max_length = 500, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub lost_reason: Option<String>,
     /// Place the card just before this card of the stage...
     #[serde(default)]
@@ -183,7 +197,7 @@ pub struct ListDealsQuery {
     pub deleted: Option<bool>,
     pub sort: Option<DealSort>,
     pub order: Option<SortOrder>,
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 1_000_000)]
     pub offset: Option<u32>,
     /// 1 to 200, default 50.
     #[param(minimum = 1, maximum = 200)]
@@ -324,8 +338,14 @@ pub async fn list_deals(
     query: web::Query<ListDealsQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
+    if q.min_amount.is_some_and(|a| a < 0) || q.max_amount.is_some_and(|a| a < 0) {
+        return Err(ApiError::BadRequest { code: "bad_query", detail: "amounts are 0 or more".into() });
+    }
     if q.q.as_deref().is_some_and(|s| s.chars().count() > 200) {
         return Err(ApiError::BadRequest { code: "bad_query", detail: "q is at most 200 characters".into() });
+    }
+    if q.offset.is_some_and(|o| o > 1_000_000) {
+        return Err(ApiError::BadRequest { code: "bad_query", detail: "offset is at most 1,000,000".into() });
     }
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
