@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use crate::bus::{publish_loop, subscribe_loop, BusControl, BusEvent, BusOut};
-use crate::deals::{Board, Caller, Command, DealError, DealFilter, DealPage, DealView, Pipeline, Reader, Written};
+use crate::deals::{Caller, Command, DealError, DealFilter, DealPage, DealView, Pipeline, Reader, Written};
 use crate::event::EventRecord;
 use crate::leads::{LeadFilter, LeadPage, LeadReader, LeadView, Source, Weights};
 use crate::notifications::NotificationSummary;
@@ -189,14 +189,15 @@ impl Realtime {
         rx.await.map_err(|_| unavailable(RealtimeError::Unavailable))?
     }
 
-    /// A pipeline's board from memory; `None` when there is no such pipeline.
+    /// A pipeline's board from memory, encoded as JSON; `None` when there
+    /// is no such pipeline.
     pub async fn board(
         &self,
         workspace_id: Uuid,
         pipeline_id: Uuid,
         filter: DealFilter,
         reader: Reader,
-    ) -> Result<Option<Board>, RealtimeError> {
+    ) -> Result<Option<bytes::Bytes>, RealtimeError> {
         Ok(self.workspace(workspace_id).await?.send(GetBoard { pipeline_id, filter, reader }).await?)
     }
 

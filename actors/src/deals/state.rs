@@ -51,7 +51,7 @@ impl Reader {
 }
 
 /// Board and list filters.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct DealFilter {
     pub pipeline_id: Option<Uuid>,
     pub stage_id: Option<Uuid>,
@@ -105,6 +105,8 @@ pub struct DealState {
     pub(crate) stage_totals: HashMap<Uuid, Totals>,
     /// Open stages only: the pipeline's forecast.
     pub(crate) pipeline_totals: HashMap<Uuid, Totals>,
+    /// Bumped by every change: what a cached board was built from.
+    revision: u64,
 }
 
 impl DealState {
@@ -139,6 +141,11 @@ impl DealState {
         self.pipelines.values().find_map(|p| p.stage(id))
     }
 
+    /// Changes with every applied change.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
     pub fn deal_count(&self) -> usize {
         self.deals.len()
     }
@@ -164,6 +171,7 @@ impl DealState {
 
     /// Applies a committed deal snapshot; older snapshots are ignored.
     pub fn apply_deal(&mut self, deal: Deal) {
+        self.revision += 1;
         if let Some(old) = self.deals.remove(&deal.id) {
             if old.version >= deal.version {
                 self.deals.insert(old.id, old);
@@ -183,6 +191,7 @@ impl DealState {
     /// snapshots are ignored. Totals of its deals are recomputed, since a
     /// stage's probability or kind may have changed.
     pub fn apply_pipeline(&mut self, pipeline: Pipeline) {
+        self.revision += 1;
         if self.pipelines.get(&pipeline.id).is_some_and(|p| p.version >= pipeline.version) {
             return;
         }
@@ -203,6 +212,7 @@ impl DealState {
 
     /// A contact's display name changed: the cards showing it follow.
     pub fn rename_contact(&mut self, contact_id: Uuid, name: Option<String>) {
+        self.revision += 1;
         for d in self.deals.values_mut().filter(|d| d.contact_id == Some(contact_id)) {
             d.contact_name.clone_from(&name);
         }
@@ -210,6 +220,7 @@ impl DealState {
 
     /// A company's name changed.
     pub fn rename_company(&mut self, company_id: Uuid, name: Option<String>) {
+        self.revision += 1;
         for d in self.deals.values_mut().filter(|d| d.company_id == Some(company_id)) {
             d.company_name.clone_from(&name);
         }
@@ -217,6 +228,7 @@ impl DealState {
 
     /// An activity was logged on a deal: it is no longer at risk.
     pub fn touch_activity(&mut self, deal_id: Uuid, at: DateTime<Utc>) {
+        self.revision += 1;
         if let Some(d) = self.deals.get_mut(&deal_id) {
             if d.last_activity_at.is_none_or(|t| t < at) {
                 d.last_activity_at = Some(at);

@@ -98,9 +98,9 @@ pub struct Write {
     pub reply: tokio::sync::oneshot::Sender<Result<crate::deals::Written, crate::deals::DealError>>,
 }
 
-/// A pipeline's board from memory, with the seq it reflects.
+/// A pipeline's board from memory, with the seq it reflects, as JSON.
 #[derive(Message)]
-#[rtype(result = "Option<crate::deals::Board>")]
+#[rtype(result = "Option<bytes::Bytes>")]
 pub struct GetBoard {
     pub pipeline_id: Uuid,
     pub filter: crate::deals::DealFilter,

@@ -70,6 +70,8 @@ pub struct WorkspaceActor {
     deals: DealState,
     /// Leads, their sources and scoring weights, as committed.
     leads: LeadState,
+    /// Encoded unfiltered boards by (pipeline, rep or everyone).
+    board_cache: HashMap<(Uuid, Option<Uuid>), CachedBoard>,
     /// Unread counts and latest items per recipient, as committed.
     notifications: crate::notifications::NotificationState,
     /// Writes waiting for the next batch.
@@ -106,6 +108,7 @@ impl WorkspaceActor {
             presence_flush_scheduled: false,
             deals: DealState::default(),
             leads: LeadState::default(),
+            board_cache: HashMap::new(),
             notifications: Default::default(),
             writes: VecDeque::new(),
             writing: false,
@@ -863,15 +866,46 @@ impl Handler<Write> for WorkspaceActor {
     }
 }
 
+/// How long a cached board may be served: its stale, at-risk and SLA
+/// flags depend on the time, at day granularity.
+const BOARD_CACHE_TTL: Duration = Duration::from_secs(60);
+
 impl Handler<GetBoard> for WorkspaceActor {
-    type Result = Option<crate::deals::Board>;
+    type Result = Option<bytes::Bytes>;
     fn handle(&mut self, msg: GetBoard, _: &mut Self::Context) -> Self::Result {
         self.idle_since = Instant::now();
+        // An unfiltered board is encoded once per change and reader class
+        // (everyone who sees all deals, or one rep), then shared.
+        let cacheable = msg.filter == crate::deals::DealFilter::default();
+        let key = (msg.pipeline_id, if msg.reader.sees_all { None } else { msg.reader.user_id });
+        let stamp = (self.deals.revision(), self.epoch, self.head);
+        if cacheable {
+            if let Some(c) = self.board_cache.get(&key) {
+                if c.stamp == stamp && c.built.elapsed() < BOARD_CACHE_TTL {
+                    return Some(c.body.clone());
+                }
+            }
+        }
         let mut board = self.deals.board(msg.pipeline_id, &msg.filter, &msg.reader, chrono::Utc::now())?;
         board.seq = self.head;
         board.epoch = self.epoch;
-        Some(board)
+        let body = bytes::Bytes::from(serde_json::to_vec(&board).ok()?);
+        if cacheable {
+            if self.board_cache.len() >= 16 {
+                self.board_cache.clear();
+            }
+            self.board_cache.insert(key, CachedBoard { stamp, built: Instant::now(), body: body.clone() });
+        }
+        Some(body)
     }
+}
+
+/// A board encoded as JSON, and what it was built from.
+struct CachedBoard {
+    /// Deal state revision, epoch and head.
+    stamp: (u64, i64, i64),
+    built: Instant,
+    body: bytes::Bytes,
 }
 
 impl Handler<GetLead> for WorkspaceActor {
