@@ -277,3 +277,22 @@ async fn assigning_a_lead_or_a_deal_and_a_lead_turning_hot_ring_the_owners_bell(
     let s: Value = ann.browser.get("/api/v1/notifications/summary").await.json().await.unwrap();
     assert_eq!(s["unread"], 0, "{s}");
 }
+
+#[actix_web::test]
+async fn a_conversion_that_cannot_complete_creates_nothing() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let l = create(&ann, json!({"first_name": "Ada", "email": "ada@example.com", "company_name": "Engines"})).await;
+    let id = l["id"].as_str().unwrap();
+    // A stage that does not exist: the deal cannot be planned, so neither
+    // the contact nor the company is written, and the lead stays open.
+    let res =
+        ann.browser.post(&format!("/api/v1/leads/{id}/convert"), &json!({"stage_id": uuid::Uuid::new_v4()})).await;
+    assert_problem(res, StatusCode::CONFLICT, "field_conflict").await;
+    for table in ["contacts", "companies", "deals"] {
+        assert_eq!(app.count(&format!("SELECT count(*) FROM {table}")).await, 0, "{table}");
+    }
+    let now: Value = ann.browser.get(&format!("/api/v1/leads/{id}")).await.json().await.unwrap();
+    assert_eq!(now["status"], "new");
+    assert!(now["converted"].is_null());
+}

@@ -193,3 +193,40 @@ async fn overdue_next_actions_remind_their_owner_once_per_day() {
     assert_eq!(titles, vec![(rep.user_id, "Overdue: Call Ann".to_owned())]);
     assert!(s.run_slot(Job::FollowUpReminders, slot).await.unwrap().is_none(), "the slot ran already");
 }
+
+#[actix_web::test]
+async fn the_nightly_rescoring_decays_idle_leads_through_the_workspace_actor() {
+    let app = spawn_app().await;
+    let owner = app.signup("owner@acme.test", "Acme").await;
+    let res = owner
+        .browser
+        .post("/api/v1/leads", &json!({"first_name": "Idle", "source": "referral", "company_size": "5000+"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let lead: Value = res.json().await.unwrap();
+    let id: Uuid = lead["id"].as_str().unwrap().parse().unwrap();
+    let before = lead["score"].as_i64().unwrap();
+    app.db()
+        .await
+        .execute("UPDATE leads SET created_at = now() - interval '5 days' WHERE id = $1", &[&id])
+        .await
+        .unwrap();
+    // A scheduler with its own real-time core: its workspace actor loads
+    // the lead from the table (as another node would) and writes the score.
+    let pool = pool(&app).await;
+    let realtime = pulse_actors::Realtime::start(pool.clone(), pulse_actors::RealtimeConfig::default(), None);
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(Utc::now()));
+    let s = Scheduler::new(pool.clone(), clock, times(), 7, Some(realtime));
+    let slot = Utc::now().date_naive().and_time(NaiveTime::from_hms_opt(3, 0, 0).unwrap()).and_utc();
+    let report = s.run_slot(Job::LeadRescore, slot).await.unwrap().expect("the slot runs");
+    assert!(report.succeeded, "{report:?}");
+    assert_eq!(report.counts["leads_rescored"], 1, "{report:?}");
+    let after = app.count(&format!("SELECT score::bigint FROM leads WHERE id = '{id}'")).await;
+    assert_eq!(after, before - 6, "two days past the grace period, 3 points each");
+    let rows = app
+        .count(&format!("SELECT count(*) FROM lead_scores WHERE lead_id = '{id}' AND reason = 'daily rescoring'"))
+        .await;
+    assert_eq!(rows, 1);
+    // The same slot does not run twice.
+    assert!(s.run_slot(Job::LeadRescore, slot).await.unwrap().is_none());
+}
