@@ -93,6 +93,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         routes::leads::delete_lead,
         routes::leads::convert_lead,
         routes::leads::lead_scores,
+        routes::leads::record_engagement,
         routes::leads::list_sources,
         routes::leads::create_source,
         routes::leads::update_source,

@@ -284,6 +284,7 @@ route_table! {
     delete "/api/v1/leads/{id}" => routes::leads::delete_lead;
     post "/api/v1/leads/{id}/convert" => routes::leads::convert_lead;
     get "/api/v1/leads/{id}/scores" => routes::leads::lead_scores;
+    post "/api/v1/leads/{id}/engagement" => routes::leads::record_engagement;
     get "/api/v1/lead-sources" => routes::leads::list_sources;
     post "/api/v1/lead-sources" => routes::leads::create_source;
     patch "/api/v1/lead-sources/{slug}" => routes::leads::update_source;

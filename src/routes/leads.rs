@@ -171,6 +171,22 @@ pub struct ConvertLeadRequest {
     pub deal_title: Option<String>,
 }
 
+/// Engagement to add to a lead, as an integration observes it (an email
+/// provider's open and click webhooks, a meeting tool).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EngagementRequest {
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 1000)]
+    pub emails_opened: i32,
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 1000)]
+    pub emails_clicked: i32,
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 1000)]
+    pub meetings: i32,
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -610,6 +626,41 @@ pub async fn convert_lead(
         company,
     };
     let w = state.realtime.write(ws, caller(&member, &from), Command::ConvertLead(Box::new(convert))).await?;
+    reply(actix_web::http::StatusCode::OK, w)
+}
+
+/// Adds engagement to a lead (emails opened or clicked, meetings) and
+/// scores it again; for integrations that see those events.
+#[utoipa::path(post, path = "/api/v1/leads/{id}/engagement", tag = "leads", security(("session" = []), ("bearer" = ["leads:write"])),
+    params(LeadPath), request_body = EngagementRequest,
+    responses((status = 200, body = LeadView), (status = 404, response = doc::NotFound), (status = 409, response = doc::Conflict)))]
+pub async fn record_engagement(
+    state: web::Data<AppState>,
+    member: Member<WriteLeads>,
+    from: Origin,
+    path: web::Path<LeadPath>,
+    body: JsonBody<EngagementRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.0;
+    let mut c = Checks::new();
+    for (name, v) in
+        [("emails_opened", b.emails_opened), ("emails_clicked", b.emails_clicked), ("meetings", b.meetings)]
+    {
+        c.check((0..=1000).contains(&v), name, "a count from 0 to 1000");
+    }
+    c.finish()?;
+    let before = state.realtime.lead(member.workspace_id, path.id, lead_reader(&member)).await?;
+    let delta = pulse_actors::leads::Engagement {
+        activities: 0,
+        emails_opened: b.emails_opened,
+        emails_clicked: b.emails_clicked,
+        meetings: b.meetings,
+    };
+    let cmd = Command::RecordEngagement { id: path.id, delta };
+    let w = state.realtime.write(member.workspace_id, caller(&member, &from), cmd).await?;
+    if let Outcome::Lead(l) = &w.outcome {
+        lead_signals(&state, member.workspace_id, Some(member.actor), before.as_ref(), l).await;
+    }
     reply(actix_web::http::StatusCode::OK, w)
 }
 

@@ -296,3 +296,33 @@ async fn a_conversion_that_cannot_complete_creates_nothing() {
     assert_eq!(now["status"], "new");
     assert!(now["converted"].is_null());
 }
+
+#[actix_web::test]
+async fn reported_engagement_and_logged_activities_raise_the_score() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let l = create(&ann, json!({"first_name": "Eve", "email": "eve@example.com"})).await;
+    let id = l["id"].as_str().unwrap();
+    let start = l["score"].as_i64().unwrap();
+    let res = ann
+        .browser
+        .post(&format!("/api/v1/leads/{id}/engagement"), &json!({"emails_opened": 2, "emails_clicked": 1}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["score"].as_i64().unwrap(), start + 4, "1 point per open, 2 per click: {v}");
+    assert_eq!(v["engagement"]["emails_opened"], 2);
+    // A meeting logged as an activity on the lead counts too.
+    let res =
+        ann.browser.post("/api/v1/activities", &json!({"type": "meeting", "subject": "Demo", "lead_id": id})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = ann.browser.post(&format!("/api/v1/leads/{id}/engagement"), &json!({"emails_opened": 1})).await;
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["engagement"]["activities"], 1, "{v}");
+    assert_eq!(v["engagement"]["meetings"], 1);
+    assert_eq!(v["score"].as_i64().unwrap(), start + 4 + 1 + 2 + 3, "{v}");
+    let h: Value = ann.browser.get(&format!("/api/v1/leads/{id}/scores")).await.json().await.unwrap();
+    assert!(h["scores"][0]["reason"].as_str().unwrap().starts_with("engagement:"), "{h}");
+    let res = ann.browser.post(&format!("/api/v1/leads/{id}/engagement"), &json!({"emails_opened": -1})).await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+}

@@ -218,6 +218,9 @@ fn body_quantity(_: &Fixture) -> Value {
 fn body_widget(f: &Fixture) -> Value {
     json!({"name": format!("Widget {}", f.n), "allowed_origins": ["https://shop.example.com"]})
 }
+fn body_engagement(_: &Fixture) -> Value {
+    json!({"emails_opened": 1})
+}
 fn body_lead(f: &Fixture) -> Value {
     json!({"first_name": format!("Lead {}", f.n), "email": format!("lead{}@example.com", f.n)})
 }
@@ -344,6 +347,7 @@ fn matrix() -> Vec<Case> {
         c("delete", "/api/v1/leads/{id}", Matrix(Write(Entity::Leads)), Target::Lead, None, [A(204), A(204), A(204), F, A(204), S]),
         c("post", "/api/v1/leads/{id}/convert", Matrix(Write(Entity::Leads)), Target::Lead, Some(body_empty), [A(200), A(200), A(200), F, A(200), S]),
         c("get", "/api/v1/leads/{id}/scores", Matrix(Read(Entity::Leads)), Target::Lead, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("post", "/api/v1/leads/{id}/engagement", Matrix(Write(Entity::Leads)), Target::Lead, Some(body_engagement), [A(200), A(200), A(200), F, A(200), S]),
         c("get", "/api/v1/lead-sources", Matrix(Read(Entity::Leads)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
         c("post", "/api/v1/lead-sources", Matrix(ManagePipelines), Target::None, Some(body_source), [A(201), A(201), F, F, F, F]),
         c("patch", "/api/v1/lead-sources/{slug}", Matrix(ManagePipelines), Target::LeadSource, Some(body_label), [A(200), A(200), F, F, F, F]),

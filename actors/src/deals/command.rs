@@ -155,6 +155,12 @@ pub enum Command {
     SetScoringWeights(crate::leads::Weights),
     /// Score every open lead again (the daily decay).
     RescoreLeads,
+    /// Engagement reported for a lead (emails opened or clicked, meetings
+    /// held), added to its counters; the lead is scored again.
+    RecordEngagement {
+        id: Uuid,
+        delta: crate::leads::Engagement,
+    },
     CreateDeal(Box<NewDeal>),
     UpdateDeal {
         id: Uuid,
@@ -627,6 +633,7 @@ impl<'a> Staged<'a> {
             Command::UpdateLeadSource { slug, label, archived } => self.update_source(caller, slug, label, archived),
             Command::SetScoringWeights(w) => self.set_weights(caller, w),
             Command::RescoreLeads => Ok(Outcome::Rescored(self.rescore_all(None, "daily rescoring"))),
+            Command::RecordEngagement { id, delta } => self.record_engagement(caller, id, delta),
             Command::CreateDeal(new) => self.create_deal_for(caller, *new),
             Command::UpdateDeal { id, changes, if_version } => self.update_deal(caller, id, *changes, if_version),
             Command::MoveDeal { id, stage_id, lost_reason, before_id, after_id } => {

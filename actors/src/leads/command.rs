@@ -325,6 +325,43 @@ impl Staged<'_> {
         Ok(Outcome::Lead(Box::new(LeadView::of(&l, self.now))))
     }
 
+    pub(crate) fn record_engagement(&mut self, caller: &Caller, id: Uuid, d: Engagement) -> Result<Outcome, DealError> {
+        let old = self.lead_touchable(caller, id)?;
+        if old.status == LeadStatus::Converted {
+            return Err(DealError::Conflict {
+                code: "lead_converted",
+                detail: "a converted lead cannot change".into(),
+            });
+        }
+        let mut l = old.clone();
+        let add = |a: i32, b: i32| a.saturating_add(b).min(1_000_000);
+        l.engagement.activities = add(l.engagement.activities, d.activities);
+        l.engagement.emails_opened = add(l.engagement.emails_opened, d.emails_opened);
+        l.engagement.emails_clicked = add(l.engagement.emails_clicked, d.emails_clicked);
+        l.engagement.meetings = add(l.engagement.meetings, d.meetings);
+        if l.engagement == old.engagement {
+            return Ok(Outcome::Lead(Box::new(LeadView::of(&old, self.now))));
+        }
+        l.last_activity_at = Some(self.now);
+        l.version += 1;
+        let mut what = Vec::new();
+        for (n, label) in [
+            (d.emails_opened, "email opened"),
+            (d.emails_clicked, "email clicked"),
+            (d.meetings, "meeting"),
+            (d.activities, "activity"),
+        ] {
+            if n > 0 {
+                what.push(if n == 1 { label.to_owned() } else { format!("{label} x{n}") });
+            }
+        }
+        self.rescore(&mut l, format!("engagement: {}", what.join(", ")), false);
+        self.put_lead(l.clone());
+        self.emit_lead("lead.updated", Some(caller), Some(&old), &l, json!({ "changed": ["engagement"] }));
+        self.audit_lead(caller, "lead.engaged", id, json!({ "engagement": d }));
+        Ok(Outcome::Lead(Box::new(LeadView::of(&l, self.now))))
+    }
+
     pub(crate) fn delete_lead(&mut self, caller: &Caller, id: Uuid) -> Result<Outcome, DealError> {
         let old = self.lead_touchable(caller, id)?;
         let mut l = old.clone();
