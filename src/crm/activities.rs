@@ -376,8 +376,26 @@ pub async fn create_activity(
     crate::db::activities::touch_linked(&tx, ws, activity.deal_id, activity.lead_id, &new.kind).await?;
     let details = serde_json::json!({ "type": activity.kind, "subject": activity.subject });
     let ev = emit(&tx, &caller, "activity.created", &activity, details, from).await?;
+    // Assigned to someone else: they hear of it (in this transaction).
+    let bell = match activity.assignee_id {
+        Some(to) => {
+            let n = crate::notifications::NewNotification {
+                recipient: to,
+                kind: crate::notifications::Signal::Assignments,
+                title: format!("{} assigned to you: {}", activity.kind, activity.subject),
+                body: String::new(),
+                link: Some(("activity", activity.id)),
+                actor: Some(caller.actor),
+            };
+            crate::notifications::notify(&tx, ws, n).await?
+        }
+        None => None,
+    };
     tx.commit().await?;
     state.realtime.publish(ev);
+    if let Some(b) = bell {
+        state.realtime.publish(b);
+    }
     Ok(activity)
 }
 

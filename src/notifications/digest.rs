@@ -60,9 +60,67 @@ pub async fn stale_deals(
     Ok(Section { signal: Signal::StaleDeals, heading: "Stale deals", lines })
 }
 
+/// Overdue activities: open tasks past their due time, per assignee.
+pub async fn overdue_activities(
+    c: &impl GenericClient,
+    ws: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Section, tokio_postgres::Error> {
+    let rows = c
+        .query(
+            "SELECT assignee_id, id, subject, due_at FROM activities
+             WHERE workspace_id = $1 AND type = 'task' AND completed_at IS NULL AND due_at < $2
+               AND assignee_id IS NOT NULL
+             ORDER BY due_at LIMIT 5000",
+            &[&ws, &now],
+        )
+        .await?;
+    let mut lines: HashMap<Uuid, Vec<Line>> = HashMap::new();
+    for r in rows {
+        let (who, id, subject, due): (Uuid, Uuid, String, DateTime<Utc>) = (r.get(0), r.get(1), r.get(2), r.get(3));
+        let text = format!("{subject} (due {})", due.format("%Y-%m-%d %H:%M UTC"));
+        lines.entry(who).or_default().push(Line { text, link: ("activity", id) });
+    }
+    Ok(Section { signal: Signal::OverdueActivities, heading: "Overdue activities", lines })
+}
+
+/// Stale leads: open leads whose next action is overdue or that had no
+/// update for 7 days, per owner.
+pub async fn stale_leads(
+    c: &impl GenericClient,
+    ws: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Section, tokio_postgres::Error> {
+    let cutoff = now - chrono::Duration::days(pulse_actors::leads::STALE_AFTER_DAYS);
+    let today = now.date_naive();
+    let rows = c
+        .query(
+            "SELECT owner_id, id, coalesce(nullif(btrim(first_name || ' ' || last_name), ''), email, ''),
+                    next_action_date
+             FROM leads
+             WHERE workspace_id = $1 AND deleted_at IS NULL AND owner_id IS NOT NULL
+               AND status IN ('new', 'contacted', 'qualified')
+               AND (next_action_date < $2 OR updated_at < $3)
+             ORDER BY updated_at LIMIT 5000",
+            &[&ws, &today, &cutoff],
+        )
+        .await?;
+    let mut lines: HashMap<Uuid, Vec<Line>> = HashMap::new();
+    for r in rows {
+        let (who, id, name, next): (Uuid, Uuid, String, Option<chrono::NaiveDate>) =
+            (r.get(0), r.get(1), r.get(2), r.get(3));
+        let why = match next.filter(|d| *d < today) {
+            Some(d) => format!(" (next action was due {d})"),
+            None => " (no update for a week)".to_owned(),
+        };
+        lines.entry(who).or_default().push(Line { text: format!("{name}{why}"), link: ("lead", id) });
+    }
+    Ok(Section { signal: Signal::StaleLeads, heading: "Stale leads", lines })
+}
+
 /// Every section of the workspace's digest, in the order shown.
 async fn sections(c: &impl GenericClient, ws: Uuid, now: DateTime<Utc>) -> Result<Vec<Section>, tokio_postgres::Error> {
-    Ok(vec![stale_deals(c, ws, now).await?])
+    Ok(vec![overdue_activities(c, ws, now).await?, stale_leads(c, ws, now).await?, stale_deals(c, ws, now).await?])
 }
 
 /// What a digest run did, recorded with the job run.

@@ -270,3 +270,25 @@ async fn a_token_sees_only_the_crm_events_its_read_scopes_cover() {
     assert_eq!(e["type"], "contact.created", "the activity event is skipped: {e}");
     assert!(ws.next_within(std::time::Duration::from_millis(300)).await.is_none());
 }
+
+#[actix_web::test]
+async fn assigning_a_task_to_someone_else_rings_their_bell() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let rep = app.member_of(&ann, "rep@example.com", "rep").await;
+    create(&ann.browser, json!({"type": "task", "subject": "Call Globex", "assignee_id": rep.user_id})).await;
+    create(&ann.browser, json!({"type": "task", "subject": "My own"})).await;
+    let mut unread = 0;
+    for _ in 0..50 {
+        let s: Value = rep.browser.get("/api/v1/notifications/summary").await.json().await.unwrap();
+        unread = s["unread"].as_i64().unwrap();
+        if unread > 0 {
+            assert_eq!(s["latest"][0]["title"], "task assigned to you: Call Globex", "{s}");
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(unread, 1);
+    let mine: Value = ann.browser.get("/api/v1/notifications/summary").await.json().await.unwrap();
+    assert_eq!(mine["unread"], 0, "never for one's own action");
+}

@@ -230,3 +230,42 @@ async fn the_nightly_rescoring_decays_idle_leads_through_the_workspace_actor() {
     // The same slot does not run twice.
     assert!(s.run_slot(Job::LeadRescore, slot).await.unwrap().is_none());
 }
+
+#[actix_web::test]
+async fn the_digest_also_lists_overdue_tasks_and_stale_leads_of_each_member() {
+    let app = spawn_app().await;
+    let owner = app.signup("owner@acme.test", "Acme").await;
+    let rep = app.member_of(&owner, "rep@acme.test", "rep").await;
+    let res = owner
+        .browser
+        .post(
+            "/api/v1/activities",
+            &json!({"type": "task", "subject": "Send the quote", "assignee_id": rep.user_id, "due_at": "2020-01-01T09:00:00Z"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = owner
+        .browser
+        .post(
+            "/api/v1/leads",
+            &json!({"first_name": "Late", "owner_id": rep.user_id, "next_action": "Call",
+                                       "next_action_date": "2020-01-02"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = owner.browser.post("/api/v1/leads", &json!({"first_name": "Fresh", "owner_id": rep.user_id})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let pool = pool(&app).await;
+    let run = digest::run(&pool, digest_morning().date_naive(), digest_morning()).await.unwrap();
+    assert_eq!(run.counts.delivered, 1, "{:?}", run.counts);
+    let body: String = app
+        .db()
+        .await
+        .query_one("SELECT body FROM notifications WHERE kind = 'digest' AND recipient_id = $1", &[&rep.user_id])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(body.contains("Overdue activities (1)") && body.contains("Send the quote"), "{body}");
+    assert!(body.contains("Stale leads (1)") && body.contains("Late (next action was due 2020-01-02)"), "{body}");
+    assert!(!body.contains("Fresh"), "{body}");
+}
