@@ -20,7 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::etag::{etag, Precondition};
 use crate::http::extract::{nullable, present, JsonBody};
 use crate::openapi as doc;
-use crate::routes::deals::SortOrder;
+use crate::routes::deals::{normalise_tags, SortOrder};
 use crate::routes::validate::Checks;
 use crate::state::AppState;
 
@@ -366,17 +366,6 @@ fn check_fields(
     }
 }
 
-fn tags(v: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for t in v {
-        let t = t.trim().to_owned();
-        if !out.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
-            out.push(t);
-        }
-    }
-    out
-}
-
 /// Creates a lead (owners, managers, reps; tokens with `leads:write`).
 /// With `external_id`, or an `Idempotency-Key`, a repeat returns the first result.
 #[utoipa::path(post, path = "/api/v1/leads", tag = "leads", security(("session" = []), ("bearer" = ["leads:write"])),
@@ -438,7 +427,7 @@ pub async fn create_lead(
         next_action: b.next_action,
         next_action_date: b.next_action_date,
         notes: b.notes,
-        tags: tags(b.tags),
+        tags: normalise_tags(b.tags),
         custom_fields: serde_json::Value::Object(b.custom_fields),
         external_id: b.external_id,
     };
@@ -459,16 +448,7 @@ pub async fn list_leads(
     query: web::Query<ListLeadsQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    if q.q.as_deref().is_some_and(|s| s.chars().count() > 200) {
-        return Err(ApiError::BadRequest { code: "bad_query", detail: "q is at most 200 characters".into() });
-    }
-    if q.offset.is_some_and(|o| o > 1_000_000) {
-        return Err(ApiError::BadRequest { code: "bad_query", detail: "offset is at most 1,000,000".into() });
-    }
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::BadRequest { code: "bad_query", detail: "limit must be 1 to 200".into() });
-    }
+    let (offset, limit) = crate::routes::validate::list_window(q.q.as_deref(), q.offset, q.limit)?;
     let filter = LeadFilter {
         q: q.q,
         status: q.status,
@@ -480,7 +460,6 @@ pub async fn list_leads(
         created_to: q.created_to,
         needs_attention: q.needs_attention.unwrap_or(false),
     };
-    let (offset, limit) = (q.offset.unwrap_or(0) as usize, limit as usize);
     let page = LeadPage {
         sort: q.sort.unwrap_or_default(),
         descending: matches!(q.order, Some(SortOrder::Desc)),
@@ -555,7 +534,7 @@ pub async fn update_lead(
         next_action: b.next_action,
         next_action_date: b.next_action_date,
         notes: b.notes,
-        tags: b.tags.map(tags),
+        tags: b.tags.map(normalise_tags),
         custom_fields: b.custom_fields.map(serde_json::Value::Object),
     };
     let before = state.realtime.lead(member.workspace_id, path.id, lead_reader(&member)).await?;

@@ -69,6 +69,24 @@ pub fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
     }
 }
 
+/// The offset and page size of an in-memory list (deals, leads), and its
+/// search text bounded: 400 `bad_query` for what the schema refuses.
+pub fn list_window(q: Option<&str>, offset: Option<u32>, limit: Option<u32>) -> Result<(usize, usize), ApiError> {
+    let bad = |detail: &str| ApiError::BadRequest { code: "bad_query", detail: detail.into() };
+    if q.is_some_and(|s| s.chars().count() > 200) {
+        return Err(bad("q is at most 200 characters"));
+    }
+    let offset = offset.unwrap_or(0);
+    if offset > 1_000_000 {
+        return Err(bad("offset is at most 1,000,000"));
+    }
+    let limit = limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(bad("limit must be 1 to 200"));
+    }
+    Ok((offset as usize, limit as usize))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

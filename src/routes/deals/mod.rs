@@ -12,6 +12,7 @@ use pulse_actors::deals::{Command, DealChanges, DealFilter, DealPage, DealSort, 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use fields::normalise_tags;
 pub use products::{add_product, list_products, remove_product, update_product};
 
 use crate::auth::permissions::{ReadDeals, WriteDeals};
@@ -341,16 +342,7 @@ pub async fn list_deals(
     if q.min_amount.is_some_and(|a| a < 0) || q.max_amount.is_some_and(|a| a < 0) {
         return Err(ApiError::BadRequest { code: "bad_query", detail: "amounts are 0 or more".into() });
     }
-    if q.q.as_deref().is_some_and(|s| s.chars().count() > 200) {
-        return Err(ApiError::BadRequest { code: "bad_query", detail: "q is at most 200 characters".into() });
-    }
-    if q.offset.is_some_and(|o| o > 1_000_000) {
-        return Err(ApiError::BadRequest { code: "bad_query", detail: "offset is at most 1,000,000".into() });
-    }
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::BadRequest { code: "bad_query", detail: "limit must be 1 to 200".into() });
-    }
+    let (offset, limit) = crate::routes::validate::list_window(q.q.as_deref(), q.offset, q.limit)?;
     let filter = DealFilter {
         pipeline_id: q.pipeline_id,
         stage_id: q.stage_id,
@@ -367,7 +359,6 @@ pub async fn list_deals(
         q: q.q,
         deleted: q.deleted.unwrap_or(false),
     };
-    let (offset, limit) = (q.offset.unwrap_or(0) as usize, limit as usize);
     let descending = matches!(q.order, Some(SortOrder::Desc));
     let page = DealPage { sort: q.sort.unwrap_or_default(), descending, offset, limit };
     let (deals, total) = state.realtime.deals(member.workspace_id, filter, reader(&member), page).await?;
