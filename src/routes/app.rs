@@ -8,6 +8,11 @@
 //! encoded slashes and the like can only miss (404 problem+json). Files
 //! carry no fingerprint in their names, so they are sent with
 //! `Cache-Control: no-cache` and revalidated by ETag (304).
+//!
+//! For work on the app itself, `PULSE_DEV_ASSETS=<checkout>` serves the
+//! same URLs from `<checkout>/static` and `<checkout>/client-sdk/src` on
+//! disk instead, so an edit shows on reload without a rebuild. Only
+//! plain relative paths (no `..`, no backslash, no hidden files) are read.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -75,7 +80,36 @@ pub async fn invitation_link(path: web::Path<FilePath>) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/#/invite/{token}"))).finish()
 }
 
+/// The checkout named by `PULSE_DEV_ASSETS`, read once.
+fn dev_root() -> Option<&'static std::path::Path> {
+    static ROOT: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| std::env::var_os("PULSE_DEV_ASSETS").map(std::path::PathBuf::from)).as_deref()
+}
+
+/// A file of the app or the SDK read from the developer's checkout.
+fn serve_from_disk(root: &std::path::Path, path: &str) -> ApiResult<HttpResponse> {
+    let (dir, rest) = match path.split_once('/') {
+        Some(("static", rest)) => ("static", rest),
+        Some(("sdk", rest)) => ("client-sdk/src", rest),
+        _ => return Err(ApiError::NotFound("file")),
+    };
+    let plain = rest.split('/').all(|seg| {
+        !seg.is_empty() && !seg.starts_with('.') && !seg.contains(['\\', '\0', ':'])
+    });
+    if !plain {
+        return Err(ApiError::NotFound("file"));
+    }
+    let bytes = std::fs::read(root.join(dir).join(rest)).map_err(|_| ApiError::NotFound("file"))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .content_type(content_type(path))
+        .body(bytes))
+}
+
 fn serve(req: &HttpRequest, path: &str) -> ApiResult<HttpResponse> {
+    if let Some(root) = dev_root() {
+        return serve_from_disk(root, path);
+    }
     let asset = find(path).ok_or(ApiError::NotFound("file"))?;
     let fresh = req
         .headers()
@@ -102,6 +136,16 @@ mod tests {
         }
         assert!(find("static/index.html").is_some(), "the app shell is embedded");
         assert!(find("sdk/index.js").is_some(), "the SDK is embedded");
+    }
+
+    #[test]
+    fn the_dev_override_reads_only_plain_paths_below_its_two_folders() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        assert!(serve_from_disk(root, "static/index.html").is_ok(), "an app file");
+        assert!(serve_from_disk(root, "sdk/index.js").is_ok(), "an SDK module");
+        for bad in ["static/../Cargo.toml", "static/.git/config", "static//etc/passwd", "src/main.rs", "static/js\\x"] {
+            assert!(serve_from_disk(root, bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
