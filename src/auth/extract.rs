@@ -117,7 +117,6 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> 
         if !secrets::constant_time_eq(&row.secret_hash, &hash) {
             return Err(ApiError::Unauthenticated);
         }
-        db::tokens::touch_token(&client, row.id).await?;
         Authenticated::Token(TokenPrincipal { token_id: row.id, workspace_id: row.workspace_id, scopes: row.scopes })
     } else if let Some(cookie) = req.cookie(SESSION_COOKIE) {
         let client = state.db().await?;
@@ -128,7 +127,6 @@ pub async fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> 
         if is_unsafe(req.method()) {
             check_csrf(req, &state, &row.csrf_token)?;
         }
-        db::sessions::touch_session(&client, row.id).await?;
         let role = match (row.role.as_deref(), row.status.as_deref()) {
             (Some(role), Some("active")) => Role::parse(role),
             _ => None,

@@ -46,16 +46,26 @@ pub async fn select_session_auth(
     token_hash: &[u8],
     idle_secs: f64,
 ) -> Result<Option<SessionAuthRow>, tokio_postgres::Error> {
-    let row = c
-        .query_opt(
-            "SELECT s.id, s.user_id, s.active_workspace_id, s.csrf_token, m.role, m.status
-             FROM sessions s
-             LEFT JOIN memberships m ON m.workspace_id = s.active_workspace_id AND m.user_id = s.user_id
-             WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
-               AND s.last_seen_at > now() - make_interval(secs => $2)",
-            &[&token_hash, &idle_secs],
+    // One prepared statement, one round trip: the lookup, and the touch
+    // that extends the idle window (a write at most once a minute per
+    // session; the UPDATE matches nothing otherwise, so most requests
+    // write nothing).
+    let statement = c
+        .prepare_cached(
+            "WITH found AS (
+                 SELECT s.id, s.user_id, s.active_workspace_id, s.csrf_token, m.role, m.status, s.last_seen_at
+                 FROM sessions s
+                 LEFT JOIN memberships m ON m.workspace_id = s.active_workspace_id AND m.user_id = s.user_id
+                 WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+                   AND s.last_seen_at > now() - make_interval(secs => $2)
+             ), touched AS (
+                 UPDATE sessions SET last_seen_at = now() FROM found
+                 WHERE sessions.id = found.id AND found.last_seen_at < now() - interval '1 minute'
+             )
+             SELECT id, user_id, active_workspace_id, csrf_token, role, status FROM found",
         )
         .await?;
+    let row = c.query_opt(&statement, &[&token_hash, &idle_secs]).await?;
     Ok(row.map(|r| SessionAuthRow {
         id: r.get(0),
         user_id: r.get(1),
@@ -64,16 +74,6 @@ pub async fn select_session_auth(
         role: r.get(4),
         status: r.get(5),
     }))
-}
-
-/// Extends the idle window; writes at most once a minute per session.
-pub async fn touch_session(c: &impl GenericClient, id: Uuid) -> Result<(), tokio_postgres::Error> {
-    c.execute(
-        "UPDATE sessions SET last_seen_at = now() WHERE id = $1 AND last_seen_at < now() - interval '1 minute'",
-        &[&id],
-    )
-    .await?;
-    Ok(())
 }
 
 pub async fn revoke_session(c: &impl GenericClient, id: Uuid) -> Result<(), tokio_postgres::Error> {

@@ -25,28 +25,27 @@ pub struct TokenRow {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
+/// The live token with this secret hash, recording its use in the same
+/// round trip (a write at most once a minute per token).
 pub async fn select_token_by_hash(
     c: &impl GenericClient,
     hash: &[u8],
 ) -> Result<Option<TokenAuthRow>, tokio_postgres::Error> {
-    let row = c
-        .query_opt(
-            "SELECT id, workspace_id, secret_hash, scopes FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL",
-            &[&hash],
+    let statement = c
+        .prepare_cached(
+            "WITH found AS (
+                 SELECT id, workspace_id, secret_hash, scopes, last_used_at
+                 FROM api_tokens WHERE secret_hash = $1 AND revoked_at IS NULL
+             ), touched AS (
+                 UPDATE api_tokens SET last_used_at = now() FROM found
+                 WHERE api_tokens.id = found.id
+                   AND (found.last_used_at IS NULL OR found.last_used_at < now() - interval '1 minute')
+             )
+             SELECT id, workspace_id, secret_hash, scopes FROM found",
         )
         .await?;
+    let row = c.query_opt(&statement, &[&hash]).await?;
     Ok(row.map(|r| TokenAuthRow { id: r.get(0), workspace_id: r.get(1), secret_hash: r.get(2), scopes: r.get(3) }))
-}
-
-/// Records use; writes at most once a minute per token.
-pub async fn touch_token(c: &impl GenericClient, id: Uuid) -> Result<(), tokio_postgres::Error> {
-    c.execute(
-        "UPDATE api_tokens SET last_used_at = now()
-         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
-        &[&id],
-    )
-    .await?;
-    Ok(())
 }
 
 /// A token to create.

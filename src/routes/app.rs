@@ -93,9 +93,7 @@ fn serve_from_disk(root: &std::path::Path, path: &str) -> ApiResult<HttpResponse
         Some(("sdk", rest)) => ("client-sdk/src", rest),
         _ => return Err(ApiError::NotFound("file")),
     };
-    let plain = rest.split('/').all(|seg| {
-        !seg.is_empty() && !seg.starts_with('.') && !seg.contains(['\\', '\0', ':'])
-    });
+    let plain = rest.split('/').all(|seg| !seg.is_empty() && !seg.starts_with('.') && !seg.contains(['\\', '\0', ':']));
     if !plain {
         return Err(ApiError::NotFound("file"));
     }

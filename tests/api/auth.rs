@@ -178,3 +178,20 @@ async fn a_login_with_control_characters_is_refused_like_any_bad_credential() {
         .await;
     assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
 }
+
+#[actix_web::test]
+async fn a_request_extends_the_idle_window_and_an_idle_session_expires() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let db = app.db().await;
+    // Seen ten minutes ago: the next request moves last_seen_at to now.
+    db.execute("UPDATE sessions SET last_seen_at = now() - interval '10 minutes'", &[]).await.unwrap();
+    assert_eq!(ann.browser.get("/api/v1/me").await.status(), StatusCode::OK);
+    let touched = app.count("SELECT count(*) FROM sessions WHERE last_seen_at > now() - interval '1 minute'").await;
+    assert_eq!(touched, 1, "the request extended the idle window");
+    // Past the idle limit (default 7 days): refused, and not revived by the attempt.
+    db.execute("UPDATE sessions SET last_seen_at = now() - interval '30 days'", &[]).await.unwrap();
+    assert_problem(ann.browser.get("/api/v1/me").await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    let revived = app.count("SELECT count(*) FROM sessions WHERE last_seen_at > now() - interval '1 day'").await;
+    assert_eq!(revived, 0, "an expired session stays expired");
+}
