@@ -74,6 +74,13 @@ pub struct Settings {
     #[arg(long, env = "PULSE_SESSION_IDLE_MINUTES", default_value_t = 60 * 24 * 7, global = true)]
     pub session_idle_minutes: i64,
 
+    /// How long a node may reuse a resolved session cookie or API token
+    /// before asking PostgreSQL again, in milliseconds (0: never reuse).
+    /// Changes made on this node apply at once; on other nodes within
+    /// this bound.
+    #[arg(long, env = "PULSE_AUTH_CACHE_MS", default_value_t = 1000, global = true)]
+    pub auth_cache_ms: u64,
+
     /// Absolute expiry of browser sessions, in hours.
     #[arg(long, env = "PULSE_SESSION_ABSOLUTE_HOURS", default_value_t = 24 * 30, global = true)]
     pub session_absolute_hours: i64,

@@ -103,6 +103,7 @@ impl Application {
         let shutdown_timeout = settings.shutdown_timeout_secs;
         let workers = settings.workers;
         let send_buffer = settings.socket_send_buffer;
+        let auth_cache_ttl = std::time::Duration::from_millis(settings.auth_cache_ms);
         let state = web::Data::new(AppState {
             pool,
             settings: Arc::new(settings),
@@ -113,6 +114,7 @@ impl Application {
             metrics: Metrics::default(),
             realtime: realtime.clone(),
             stream_limits,
+            auth_cache: crate::auth::cache::AuthCache::new(auth_cache_ttl),
         });
         tracing::info!(%addr, redis = state.settings.redis_url.is_some(), "pulse listening");
         let mut server = HttpServer::new(move || {
@@ -130,6 +132,7 @@ impl Application {
                 )
                 .default_service(web::to(extract::not_found))
                 .wrap(from_fn(http::idempotency::idempotency))
+                .wrap(from_fn(crate::auth::cache::invalidate_after_changes))
                 .wrap(from_fn(http::rate_limit::limit))
                 .wrap(http::security::headers())
                 .wrap(from_fn(http::metrics::record))

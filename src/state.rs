@@ -25,6 +25,8 @@ pub struct AppState {
     pub realtime: pulse_actors::Realtime,
     /// Open WebSocket connections per user/token and per IP.
     pub stream_limits: crate::realtime::ConnectionLimits,
+    /// Resolved credentials, kept up to a second (see `auth::cache`).
+    pub auth_cache: crate::auth::cache::AuthCache,
 }
 
 impl AppState {

@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use super::permissions::{required_scope, role_allows, Policy, Role};
 use super::secrets;
+use crate::auth::cache::Kind;
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -103,46 +104,80 @@ pub fn bearer(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
 }
 
 /// Resolves the request's credential (once per request: the result is
-/// cached in its extensions). Cookie-authenticated unsafe requests are
-/// CSRF-checked here.
+/// kept in its extensions), from the node's [`AuthCache`] when it holds a
+/// fresh entry. Cookie-authenticated unsafe requests are CSRF-checked here.
+///
+/// [`AuthCache`]: crate::auth::cache::AuthCache
 pub async fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
     if let Some(found) = req.extensions().get::<Authenticated>() {
         return Ok(found.clone());
     }
+    let resolved = resolve(req, true).await?;
+    req.extensions_mut().insert(resolved.clone());
+    Ok(resolved)
+}
+
+/// [`authenticate`] against the database, never the cache: for what
+/// outlives the request, such as a WebSocket.
+pub async fn authenticate_fresh(req: &HttpRequest) -> Result<Authenticated, ApiError> {
+    let resolved = resolve(req, false).await?;
+    req.extensions_mut().insert(resolved.clone());
+    Ok(resolved)
+}
+
+async fn resolve(req: &HttpRequest, use_cache: bool) -> Result<Authenticated, ApiError> {
     let state = state(req)?;
-    let resolved = if let Some(token) = bearer(req)? {
-        let client = state.db().await?;
+    let cache = &state.auth_cache;
+    if let Some(token) = bearer(req)? {
         let hash = secrets::hash(token);
+        if let Some(found) = cache.get(Kind::Bearer, &hash).filter(|_| use_cache) {
+            return Ok(found);
+        }
+        let generation = cache.generation();
+        let client = state.db().await?;
         let row = db::tokens::select_token_by_hash(&client, &hash).await?.ok_or(ApiError::Unauthenticated)?;
         if !secrets::constant_time_eq(&row.secret_hash, &hash) {
             return Err(ApiError::Unauthenticated);
         }
-        Authenticated::Token(TokenPrincipal { token_id: row.id, workspace_id: row.workspace_id, scopes: row.scopes })
-    } else if let Some(cookie) = req.cookie(SESSION_COOKIE) {
-        let client = state.db().await?;
-        let idle = state.settings.session_idle().as_secs() as f64;
-        let row = db::sessions::select_session_auth(&client, &secrets::hash(cookie.value()), idle)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
-        if is_unsafe(req.method()) {
-            check_csrf(req, &state, &row.csrf_token)?;
-        }
-        let role = match (row.role.as_deref(), row.status.as_deref()) {
-            (Some(role), Some("active")) => Role::parse(role),
-            _ => None,
-        };
-        Authenticated::Session(SessionUser {
-            session_id: row.id,
-            user_id: row.user_id,
-            active_workspace_id: row.active_workspace_id,
-            csrf_token: row.csrf_token,
-            role,
-        })
-    } else {
+        let resolved = Authenticated::Token(TokenPrincipal {
+            token_id: row.id,
+            workspace_id: row.workspace_id,
+            scopes: row.scopes,
+        });
+        cache.put(Kind::Bearer, hash, resolved.clone(), generation);
+        return Ok(resolved);
+    }
+    let Some(cookie) = req.cookie(SESSION_COOKIE) else {
         return Err(ApiError::Unauthenticated);
     };
-    req.extensions_mut().insert(resolved.clone());
-    Ok(resolved)
+    let hash = secrets::hash(cookie.value());
+    let user = match cache.get(Kind::Cookie, &hash).filter(|_| use_cache) {
+        Some(Authenticated::Session(user)) => user,
+        _ => {
+            let generation = cache.generation();
+            let client = state.db().await?;
+            let idle = state.settings.session_idle().as_secs() as f64;
+            let row =
+                db::sessions::select_session_auth(&client, &hash, idle).await?.ok_or(ApiError::Unauthenticated)?;
+            let role = match (row.role.as_deref(), row.status.as_deref()) {
+                (Some(role), Some("active")) => Role::parse(role),
+                _ => None,
+            };
+            let user = SessionUser {
+                session_id: row.id,
+                user_id: row.user_id,
+                active_workspace_id: row.active_workspace_id,
+                csrf_token: row.csrf_token,
+                role,
+            };
+            cache.put(Kind::Cookie, hash, Authenticated::Session(user.clone()), generation);
+            user
+        }
+    };
+    if is_unsafe(req.method()) {
+        check_csrf(req, &state, &user.csrf_token)?;
+    }
+    Ok(Authenticated::Session(user))
 }
 
 /// Cookie-authenticated writes: same-site only, with the session's token.

@@ -5,6 +5,7 @@
 //! (never from client input) and checks the permission matrix in
 //! [`permissions`] before the handler body runs.
 
+pub mod cache;
 pub mod extract;
 pub mod password;
 pub mod permissions;

@@ -77,7 +77,9 @@ async fn from_ticket(state: &AppState, ticket: &str) -> ApiResult<StreamCaller> 
 }
 
 async fn from_credential(state: &AppState, req: &HttpRequest) -> ApiResult<StreamCaller> {
-    let auth = Authenticated::extract(req).await?;
+    // Never from the node's credential cache: the socket outlives this
+    // request, so it starts from what the database says now.
+    let auth = crate::auth::extract::authenticate_fresh(req).await?;
     let (workspace_id, _, role, scopes) = crate::auth::extract::authorize(&auth, Action::SubscribeEvents)?;
     match auth {
         Authenticated::Session(s) => {

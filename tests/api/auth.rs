@@ -189,8 +189,11 @@ async fn a_request_extends_the_idle_window_and_an_idle_session_expires() {
     assert_eq!(ann.browser.get("/api/v1/me").await.status(), StatusCode::OK);
     let touched = app.count("SELECT count(*) FROM sessions WHERE last_seen_at > now() - interval '1 minute'").await;
     assert_eq!(touched, 1, "the request extended the idle window");
-    // Past the idle limit (default 7 days): refused, and not revived by the attempt.
+    // Past the idle limit (default 7 days): refused, and not revived by the
+    // attempt. A change made behind the node's back (here, in SQL) shows
+    // once its credential cache entry is older than PULSE_AUTH_CACHE_MS.
     db.execute("UPDATE sessions SET last_seen_at = now() - interval '30 days'", &[]).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_problem(ann.browser.get("/api/v1/me").await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     let revived = app.count("SELECT count(*) FROM sessions WHERE last_seen_at > now() - interval '1 day'").await;
     assert_eq!(revived, 0, "an expired session stays expired");

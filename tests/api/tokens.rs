@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{assert_problem, spawn_app, SignedIn};
+use crate::helpers::{assert_problem, fresh_database, spawn_app, spawn_app_on, SignedIn};
 
 /// Creates a token as `owner` and returns the creation reply.
 pub async fn create_token(owner: &SignedIn, name: &str, scopes: &[&str]) -> Value {
@@ -193,4 +193,32 @@ async fn an_unknown_or_malformed_bearer_token_is_unauthenticated() {
         let res = app.bearer(token).get("/api/v1/tokens").await;
         assert_problem(res, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     }
+}
+
+#[actix_web::test]
+async fn a_token_revoked_on_one_node_is_refused_by_another_within_the_cache_bound() {
+    let db = fresh_database().await;
+    let a = spawn_app_on(&db, |_| {}).await;
+    let b = spawn_app_on(&db, |_| {}).await;
+    let ann = a.signup("ann@example.com", "Acme").await;
+    let created = create_token(&ann, "Reader", &["deals:read"]).await;
+    // Node B resolves the token and keeps it in its credential cache.
+    let bot_on_b = b.bearer(secret(&created));
+    assert_eq!(bot_on_b.get("/api/v1/deals").await.status(), StatusCode::OK);
+
+    let path = format!("/api/v1/tokens/{}", created["id"].as_str().unwrap());
+    assert_eq!(ann.browser.delete(&path).await.status(), StatusCode::NO_CONTENT);
+    // Node A refuses at once; node B once its entry is older than
+    // PULSE_AUTH_CACHE_MS (1 s): polled for up to 5 s, never forever.
+    assert_problem(a.bearer(secret(&created)).get("/api/v1/deals").await, StatusCode::UNAUTHORIZED, "unauthenticated")
+        .await;
+    let mut refused = false;
+    for _ in 0..50 {
+        if bot_on_b.get("/api/v1/deals").await.status() == StatusCode::UNAUTHORIZED {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(refused, "node B still accepts a token revoked on node A");
 }
