@@ -104,15 +104,17 @@ impl AuthCache {
 /// resolves to: sign-in and sign-out, the caller's own account and
 /// active workspace, members, tokens, invitations, workspaces.
 fn may_change_credentials(path: &str) -> bool {
-    const PREFIXES: [&str; 6] = [
-        "/api/v1/auth/",
+    const ROOTS: [&str; 7] = [
+        "/api/v1/auth",
         "/api/v1/me",
         "/api/v1/members",
         "/api/v1/tokens",
         "/api/v1/invitations",
         "/api/v1/workspace",
+        "/api/v1/workspaces",
     ];
-    PREFIXES.iter().any(|p| path.starts_with(p))
+    // Whole path segments: `/api/v1/me` is not `/api/v1/metrics`.
+    ROOTS.iter().any(|root| path.strip_prefix(root).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
 }
 
 /// Middleware: clears the cache after every unsafe request to a route
@@ -180,7 +182,7 @@ mod tests {
         ] {
             assert!(may_change_credentials(p), "{p}");
         }
-        for p in ["/api/v1/deals/x/stage", "/api/v1/leads", "/api/v1/metrics"] {
+        for p in ["/api/v1/deals/x/stage", "/api/v1/leads", "/api/v1/metrics", "/api/v1/membership-report"] {
             assert!(!may_change_credentials(p), "{p}");
         }
     }
