@@ -11,6 +11,7 @@
 //! subscriber never sees a gap: it gets every event it may see, in order,
 //! or a `reset`.
 
+mod board_json;
 pub mod messages;
 pub mod presence;
 mod writer;
@@ -72,6 +73,8 @@ pub struct WorkspaceActor {
     leads: LeadState,
     /// Encoded unfiltered boards by (pipeline, rep or everyone).
     board_cache: HashMap<(Uuid, Option<Uuid>), CachedBoard>,
+    /// Each card's JSON, reused by board rebuilds while the card is unchanged.
+    card_bytes: board_json::CardBytes,
     /// Unread counts and latest items per recipient, as committed.
     notifications: crate::notifications::NotificationState,
     /// Writes waiting for the next batch.
@@ -109,6 +112,7 @@ impl WorkspaceActor {
             deals: DealState::default(),
             leads: LeadState::default(),
             board_cache: HashMap::new(),
+            card_bytes: Default::default(),
             notifications: Default::default(),
             writes: VecDeque::new(),
             writing: false,
@@ -889,7 +893,7 @@ impl Handler<GetBoard> for WorkspaceActor {
         let mut board = self.deals.board(msg.pipeline_id, &msg.filter, &msg.reader, chrono::Utc::now())?;
         board.seq = self.head;
         board.epoch = self.epoch;
-        let body = bytes::Bytes::from(serde_json::to_vec(&board).ok()?);
+        let body = bytes::Bytes::from(self.card_bytes.encode(&board, self.deals.deal_count()).ok()?);
         if cacheable {
             if self.board_cache.len() >= 16 {
                 self.board_cache.clear();
