@@ -192,7 +192,10 @@ function metaFilters() {
         h('button', { type: 'button', class: 'small', 'aria-label': `Remove the filter on ${k}`, onclick: () => {
           const meta = { ...q.meta };
           delete meta[k];
-          setQuery({ meta });
+          state.query = { ...q, page: 1, meta };
+          replacePath(urlFor(state.query));
+          drawShell();
+          load();
         } }, '×'))),
       form([
         field('Key', { name: 'key', maxlength: '64', placeholder: 'region' }),
@@ -201,8 +204,10 @@ function metaFilters() {
       ], async (v) => {
         const key = v.key.trim();
         if (!/^[A-Za-z0-9_-]{1,64}$/.test(key)) throw fieldError('key', 'A key is letters, digits, _ or - (at most 64).');
-        await setQuery({ meta: { ...q.meta, [key]: v.value } });
+        state.query = { ...q, page: 1, meta: { ...q.meta, [key]: v.value } };
+        replacePath(urlFor(state.query));
         drawShell();
+        await load();
       }, { class: 'inline-form meta-filter', 'aria-label': 'Add a metadata filter' })));
 }
 
@@ -233,7 +238,7 @@ function columnChooser() {
     h('summary', null, 'Columns'),
     h('fieldset', null, h('legend', { class: 'visually-hidden' }, 'Columns to show'),
       all.map(([key, label]) => h('label', { class: 'field-check' },
-        h('input', { type: 'checkbox', checked: state.query.columns.includes(key), onchange: (/** @type {Event} */ e) => {
+        h('input', { type: 'checkbox', 'aria-label': `Show the ${label} column`, checked: state.query.columns.includes(key), onchange: (/** @type {Event} */ e) => {
           const on = /** @type {HTMLInputElement} */ (e.target).checked;
           state.query.columns = all.map(([k]) => k).filter((k) => (k === key ? on : state.query.columns.includes(k)));
           replacePath(urlFor(state.query));

@@ -8,7 +8,7 @@
 // (debounced); the list is a server query, so reloading is the only way
 // to know where a changed contact now sorts.
 
-import { h, replace, toast, announce } from '../dom.js';
+import { h, replace, toast } from '../dom.js';
 import { pulse, memberName } from '../session.js';
 import { describe } from '../errors.js';
 import { replacePath, navigate } from '../router.js';
@@ -243,7 +243,7 @@ function columnChooser() {
     h('summary', null, 'Columns'),
     h('fieldset', null, h('legend', { class: 'visually-hidden' }, 'Columns to show'),
       all.map(([key, label]) => h('label', { class: 'field-check' },
-        h('input', { type: 'checkbox', checked: state.query.columns.includes(key), onchange: (/** @type {Event} */ e) => {
+        h('input', { type: 'checkbox', 'aria-label': `Show the ${label} column`, checked: state.query.columns.includes(key), onchange: (/** @type {Event} */ e) => {
           const on = /** @type {HTMLInputElement} */ (e.target).checked;
           const cols = all.map(([k]) => k).filter((k) => (k === key ? on : state.query.columns.includes(k)));
           state.query.columns = cols;
@@ -378,14 +378,34 @@ function cell(c, col) {
 function drawBulk() {
   const el = document.getElementById('contacts-bulk');
   if (!el) return;
-  const page = state.page;
   const n = state.selected.size;
   if (!may.write() || (n === 0 && !state.allMatching)) {
     replace(el);
     return;
   }
-  const allOnPage = page.items.every((/** @type {any} */ c) => state.selected.has(c.id));
-  const count = state.allMatching ? page.total : n;
+  // Keep the form (and what the person chose in it) across redraws: live
+  // events reload the list while they are choosing.
+  if (!el.querySelector('.bulk-bar')) replace(el, bulkForm());
+  const scope = el.querySelector('.bulk-scope');
+  if (scope) replace(scope, bulkScope());
+}
+
+/** How many are selected, and "all that match" when a whole page is. */
+function bulkScope() {
+  const page = state.page;
+  const allOnPage = page.items.length > 0 && page.items.every((/** @type {any} */ c) => state.selected.has(c.id));
+  const count = state.allMatching ? page.total : state.selected.size;
+  return [
+    h('p', { class: 'bulk-count', 'aria-live': 'polite' }, `${count} contact${count === 1 ? '' : 's'} selected`),
+    allOnPage && page.total > page.items.length ? h('label', { class: 'field-check' },
+      h('input', { type: 'checkbox', checked: state.allMatching, onchange: (/** @type {Event} */ e) => {
+        state.allMatching = /** @type {HTMLInputElement} */ (e.target).checked;
+        drawBulk();
+      } }), ` All ${page.total} that match the filters`) : null,
+  ];
+}
+
+function bulkForm() {
   const opSelect = /** @type {HTMLSelectElement} */ (h('select', { name: 'operation', id: 'bulk-op' },
     h('option', { value: 'add_tags' }, 'Add tags'),
     h('option', { value: 'remove_tags' }, 'Remove tags'),
@@ -399,12 +419,7 @@ function drawBulk() {
   };
   opSelect.addEventListener('change', sync);
   const f = form([
-    h('p', { class: 'bulk-count', 'aria-live': 'polite' }, `${count} contact${count === 1 ? '' : 's'} selected`),
-    allOnPage && page.total > page.items.length ? h('label', { class: 'field-check' },
-      h('input', { type: 'checkbox', checked: state.allMatching, onchange: (/** @type {Event} */ e) => {
-        state.allMatching = /** @type {HTMLInputElement} */ (e.target).checked;
-        drawBulk();
-      } }), ` All ${page.total} that match the filters`) : null,
+    h('div', { class: 'bulk-scope' }),
     h('div', { class: 'field' }, h('label', { for: 'bulk-op' }, 'Action'), opSelect),
     tags, owner,
     h('div', { class: 'button-row' },
@@ -412,6 +427,7 @@ function drawBulk() {
       h('button', { type: 'button', onclick: () => { state.selected.clear(); state.allMatching = false; drawList(); } }, 'Clear selection')),
   ], async (v) => {
     const op = v.operation;
+    const count = state.allMatching ? state.page.total : state.selected.size;
     /** @type {Record<string, any>} */
     let operation;
     if (op === 'add_tags' || op === 'remove_tags') {
@@ -431,13 +447,12 @@ function drawBulk() {
     const result = await pulse.request('POST', '/api/v1/contacts/bulk', { body });
     const done = { add_tags: 'Tags added to', remove_tags: 'Tags removed from', set_owner: 'New owner for', delete: 'Deleted' }[op];
     toast(`${done} ${result.count} contact${result.count === 1 ? '' : 's'}.`);
-    announce(`${done} ${result.count} contacts.`);
     state.selected.clear();
     state.allMatching = false;
     await load();
   }, { class: 'bulk-bar', 'aria-label': 'Change the selected contacts' });
   sync();
-  replace(el, f);
+  return f;
 }
 
 /** The bulk filter for "all that match". */

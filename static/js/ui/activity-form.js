@@ -5,7 +5,7 @@
 // deleted: the API has no way to, on purpose.
 
 import { h, modal } from '../dom.js';
-import { pulse } from '../session.js';
+import { pulse, loadWorkspace } from '../session.js';
 import { field, form, fieldError } from './form.js';
 import { api, memberOptions, myId, recordPicker, resolvePicker, TYPE_LABELS } from './records.js';
 
@@ -42,8 +42,10 @@ function minutes(v, name) {
  * Creates an activity. Resolves with it, or null when dismissed.
  * @param {{ type?: string, links?: Links, title?: string }} [opts]
  */
-export function createActivityDialog(opts = {}) {
+export async function createActivityDialog(opts = {}) {
   const links = opts.links ?? {};
+  // The assignee picker lists the members as they are now.
+  await loadWorkspace();
   return modal(opts.title ?? 'New activity', (close) => {
     const typeSelect = /** @type {HTMLSelectElement} */ (h('select', { id: 'act-type', name: 'type', autofocus: true },
       Object.entries(TYPE_LABELS).map(([v, l]) => h('option', { value: v, selected: v === (opts.type ?? 'task') }, l))));
@@ -107,8 +109,9 @@ export function createActivityDialog(opts = {}) {
  * and assignee of a task. Resolves with the changed activity, or null.
  * @param {any} a
  */
-export function editActivityDialog(a) {
+export async function editActivityDialog(a) {
   const task = a.type === 'task';
+  if (task) await loadWorkspace();
   return modal(`Edit ${TYPE_LABELS[/** @type {keyof TYPE_LABELS} */ (a.type)]?.toLowerCase() ?? 'activity'}`, (close) => form([
     field('Subject', { name: 'subject', value: a.subject, required: true, maxlength: '300', autofocus: true }),
     field('Notes', { name: 'body', type: 'textarea', rows: '4', maxlength: '20000', value: a.body }),
