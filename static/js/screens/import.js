@@ -324,8 +324,9 @@ function problems(rows) {
     h('tbody', null, rows.map((p) => h('tr', null, h('td', null, String(p.line)), h('td', null, p.column ?? ''), h('td', null, p.reason))))));
 }
 
-/** @param {string} entity @param {string} id */
+/** @param {string} entity @param {string|null} id null: an earlier row of the same file */
 function existingLink(entity, id) {
+  if (!id) return 'an earlier row of this file';
   if (entity === 'contacts') return h('a', { href: `#/contacts/${id}` }, 'an existing contact');
   if (entity === 'companies') return h('a', { href: `#/companies/${id}` }, 'an existing company');
   if (entity === 'leads') return h('a', { href: `#/leads/${id}` }, 'an existing lead');

@@ -4,7 +4,7 @@
 import { h } from '../dom.js';
 import { describe } from '../errors.js';
 import { money, date } from '../format.js';
-import { memberName } from '../session.js';
+import { memberName, session } from '../session.js';
 import { may } from './records.js';
 import { editActivityDialog, toggleTask } from './activity-form.js';
 
@@ -33,7 +33,7 @@ export function dealsPanel(deals) {
   return h('section', { class: 'panel', 'aria-labelledby': 'deals-h' },
     h('h2', { id: 'deals-h' }, 'Deals'),
     h('p', { class: 'muted small' }, 'Lifetime value (won deals)'),
-    h('p', { class: 'ltv', 'aria-label': 'Lifetime value' }, ltv.length ? ltv.map(([cur, v]) => h('span', null, money(v, cur))) : money(0, 'USD')),
+    h('p', { class: 'ltv', 'aria-label': 'Lifetime value' }, ltv.length ? ltv.map(([cur, v]) => h('span', null, money(v, cur))) : money(0, session.workspace?.currency ?? 'USD')),
     h('h3', { class: 'small' }, `Open (${deals.open.length})`),
     deals.open.length ? h('ul', { class: 'deal-list', 'aria-label': 'Open deals' }, deals.open.map(dealItem)) : h('p', { class: 'muted' }, 'No open deals.'),
     h('h3', { class: 'small' }, `Won (${deals.won.length})`),
