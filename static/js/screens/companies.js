@@ -106,7 +106,8 @@ export async function render(view, params) {
   state.defs = await customFields('company');
   drawShell();
   await load();
-  return followLive('contacts', (ev) => ev.type.startsWith('company.'), load);
+  // `companies.imported` / `companies.import_reverted` sum up a CSV import's batch.
+  return followLive('contacts', (ev) => ev.type.startsWith('company.') || ev.type.startsWith('companies.'), load);
 }
 
 /** @param {(string|null)[]} params */

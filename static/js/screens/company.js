@@ -38,6 +38,8 @@ export async function render(view, [id]) {
       return true;
     }
     if (ev.type.startsWith('contact.')) return d.company_id === state.id || contactIds().has(d.id);
+    // A CSV import's batch may have added or removed its contacts.
+    if (ev.type.startsWith('contacts.') || ev.type.startsWith('companies.')) return true;
     return ev.type.startsWith('activity.') && (d.company_id === state.id || contactIds().has(d.contact_id));
   }, load);
 }

@@ -36,6 +36,8 @@ export async function render(view, [id]) {
       if (ev.type === 'contact.deleted') state.deleted = true;
       return true;
     }
+    // A reverted import may have created this contact.
+    if (ev.type === 'contacts.import_reverted') return true;
     return ev.type.startsWith('activity.') && ev.data?.contact_id === state.id;
   }, load);
   return stop;

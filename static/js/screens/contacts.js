@@ -110,7 +110,8 @@ export async function render(view, params) {
   await companyTitle();
   drawShell();
   await load();
-  state.stopLive = followLive('contacts', (ev) => ev.type.startsWith('contact.'), load);
+  // `contacts.imported` / `contacts.import_reverted` sum up a CSV import's batch.
+  state.stopLive = followLive('contacts', (ev) => ev.type.startsWith('contact.') || ev.type.startsWith('contacts.'), load);
   return () => {
     state.stopLive?.();
     state.stopLive = null;

@@ -82,6 +82,8 @@ async function open(id) {
   state.report = null;
   state.failures = null;
   state.current = null;
+  // A new upload (or another person's) is in the list from now on.
+  state.list = await listImports().catch(() => state.list);
   if (id) {
     try {
       state.current = await getImport(id);
@@ -122,7 +124,7 @@ async function onEvent(ev) {
       }
       drawProgress();
     }
-    if (!row && ev.type === 'import.finished') state.list = await listImports().catch(() => state.list);
+    if (!row) state.list = await listImports().catch(() => state.list);
     drawList();
   } else if (ev.type === 'import.reverted') {
     state.list = await listImports().catch(() => state.list);

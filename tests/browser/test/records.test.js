@@ -395,7 +395,7 @@ test('a CSV import shows its mapping, a dry run and live progress, and its rows 
 
   await page.goto('/#/import');
   await page.getByLabel('Import as').selectOption('contacts');
-  await page.getByLabel('CSV file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: bytes });
+  await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: bytes });
   await page.getByRole('button', { name: 'Upload' }).click();
   await page.locator('#import-delimiter', { hasText: 'semicolon' }).waitFor();
   assert.match(await page.locator('#import-encoding').textContent(), /1252/);
@@ -428,5 +428,14 @@ test('a CSV import shows its mapping, a dry run and live progress, and its rows 
   await expectRows(page, ['Zoë Imported1499']);
   await page.goto('/#/contacts?tag=csv');
   await expectPager(page, 'of 1500');
+
+  // Revert: the records it created go, live in the import screen.
+  await page.goto('/#/import');
+  await page.getByRole('table', { name: 'Past imports' }).getByRole('link', { name: 'people.csv' }).click();
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Revert this import' }).click();
+  await page.locator('#progress-text', { hasText: /^Reverted/ }).waitFor({ timeout: 60000 });
+  await page.goto('/#/contacts?tag=csv');
+  await page.getByText('No contact matches these filters.').waitFor();
   assert.deepEqual(ann.problems, []);
 });
