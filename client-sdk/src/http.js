@@ -15,7 +15,10 @@ import { PulseError, errorFromResponse } from './errors.js';
 /**
  * @typedef {object} RequestOptions
  * @property {Record<string, string|number|boolean|null|undefined>} [query] Query parameters; null/undefined are left out.
- * @property {unknown} [body] Sent as JSON.
+ * @property {unknown} [body] Sent as JSON; a `Blob`, `ArrayBuffer`, typed array or (with `contentType`)
+ *   string is sent as it is, e.g. a CSV file for `POST /api/v1/imports`.
+ * @property {string} [contentType] `Content-Type` of a body sent as it is (default: the Blob's type, else
+ *   `application/octet-stream`).
  * @property {string|false} [idempotencyKey] For POST: the key to send. Generated when absent;
  *   `false` sends none. Retries of the same call reuse the same key.
  * @property {string|number} [ifMatch] `If-Match`: a version number (sent as `"<n>"`) or an ETag as received.
@@ -80,6 +83,25 @@ export function newIdempotencyKey() {
   b[8] = (b[8] & 0x3f) | 0x80;
   const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * The body to send and its type: JSON unless the body is bytes (a Blob,
+ * an ArrayBuffer or a typed array) or a string with an explicit type.
+ * @param {RequestOptions} options
+ * @returns {{ body: BodyInit|undefined, contentType: string }}
+ */
+function encodeBody(options) {
+  const b = options.body;
+  if (b === undefined) return { body: undefined, contentType: 'application/json' };
+  if (typeof Blob !== 'undefined' && b instanceof Blob) {
+    return { body: b, contentType: options.contentType ?? (b.type || 'application/octet-stream') };
+  }
+  if (b instanceof ArrayBuffer || ArrayBuffer.isView(b)) {
+    return { body: /** @type {BodyInit} */ (b), contentType: options.contentType ?? 'application/octet-stream' };
+  }
+  if (typeof b === 'string' && options.contentType) return { body: b, contentType: options.contentType };
+  return { body: JSON.stringify(b), contentType: 'application/json' };
 }
 
 /**
@@ -195,7 +217,7 @@ export class Transport {
     if (method === 'POST' && options.idempotencyKey !== false) {
       idempotencyKey = options.idempotencyKey || newIdempotencyKey();
     }
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const { body, contentType } = encodeBody(options);
     const csrfApplies = UNSAFE.has(method) && !this.token && this.autoCsrf && !CSRF_EXEMPT.test(path);
     if (csrfApplies && !this.csrfToken) await this.refreshCsrf();
     let csrfRefreshed = false;
@@ -203,7 +225,7 @@ export class Transport {
     for (let attempt = 1; ; attempt++) {
       /** @type {Record<string, string>} */
       const headers = { accept: 'application/json, application/problem+json', ...this.headers, ...options.headers };
-      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (body !== undefined) headers['content-type'] = contentType;
       if (this.token) headers.authorization = `Bearer ${this.token}`;
       const cookie = this.cookieHeader();
       if (cookie && !this.token) headers.cookie = cookie;

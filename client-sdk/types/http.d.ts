@@ -82,9 +82,15 @@ export type RequestOptions = {
      */
     query?: Record<string, string | number | boolean | null | undefined> | undefined;
     /**
-     * Sent as JSON.
+     * Sent as JSON; a `Blob`, `ArrayBuffer`, typed array or (with `contentType`)
+     * string is sent as it is, e.g. a CSV file for `POST /api/v1/imports`.
      */
     body?: unknown;
+    /**
+     * `Content-Type` of a body sent as it is (default: the Blob's type, else
+     * `application/octet-stream`).
+     */
+    contentType?: string | undefined;
     /**
      * For POST: the key to send. Generated when absent;
      * `false` sends none. Retries of the same call reuse the same key.

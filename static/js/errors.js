@@ -71,8 +71,10 @@ export function showErrors(form, e, overrides = {}) {
   const rest = [];
   for (const f of e?.fields ?? []) {
     const name = String(f.field).replace(/\[\d+\]\./, '.');
+    // `tags[2]` is about the one `tags` input.
+    const list = String(f.field).replace(/\[\d+\]$/, '');
     const input = /** @type {HTMLElement|null} */ (form.querySelector(`[name="${CSS.escape(f.field)}"]`) ??
-      form.querySelector(`[name="${CSS.escape(name)}"]`));
+      form.querySelector(`[name="${CSS.escape(name)}"]`) ?? form.querySelector(`[name="${CSS.escape(list)}"]`));
     if (input) {
       const id = `err-${Math.random().toString(36).slice(2)}`;
       input.setAttribute('aria-invalid', 'true');

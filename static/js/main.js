@@ -13,8 +13,13 @@ route('signup', /^\/signup$/, () => import('./screens/signup.js'), { public: tru
 route('invite', /^\/invite\/([^/]+)$/, () => import('./screens/invite.js'), { public: true });
 route('board', /^\/board(?:\/([0-9a-f-]{36}))?(?:\/deal\/([0-9a-f-]{36}))?$/, () => import('./screens/board.js'), { nav: 'board' });
 route('settings', /^\/settings(?:\/([a-z-]+))?$/, () => import('./screens/settings.js'), { nav: 'settings' });
-// Contacts, companies, activities, leads, notifications, search and CSV
-// import get a module each here once their APIs exist.
+// CRM records: contacts, companies, activities and CSV import.
+route('contacts', /^\/contacts(?:\?(.*))?$/, () => import('./screens/contacts.js'), { nav: 'contacts' });
+route('contact', /^\/contacts\/([0-9a-f-]{36})$/, () => import('./screens/contact.js'), { nav: 'contacts' });
+route('companies', /^\/companies(?:\?(.*))?$/, () => import('./screens/companies.js'), { nav: 'companies' });
+route('company', /^\/companies\/([0-9a-f-]{36})$/, () => import('./screens/company.js'), { nav: 'companies' });
+route('activities', /^\/activities(?:\?(.*))?$/, () => import('./screens/activities.js'), { nav: 'activities' });
+route('import', /^\/import(?:\/([0-9a-f-]{36}))?$/, () => import('./screens/import.js'), { nav: 'import' });
 
 /** @type {{ name: string, module: any, cleanup: (() => void)|null }|null} */
 let active = null;
