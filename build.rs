@@ -9,6 +9,13 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// The checkout being built, read when the script RUNS: `env!` would bake
+/// in the checkout the script was compiled in, and a target directory
+/// copied to another worktree would then embed the first one's files.
+fn manifest_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| ".".into()))
+}
+
 fn main() {
     migrations();
     assets();
@@ -16,7 +23,7 @@ fn main() {
 
 fn migrations() {
     println!("cargo:rerun-if-changed=migrations");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let dir = manifest_dir().join("migrations");
     let mut found: Vec<(u32, String, String)> = Vec::new();
     let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()));
     for entry in entries.flatten() {
@@ -51,7 +58,7 @@ fn migrations() {
 /// as `/static/...`) and `client-sdk/src/` (served as `/sdk/...`), sorted
 /// by path. Hidden files are skipped.
 fn assets() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = &manifest_dir();
     let mut found: Vec<(String, std::path::PathBuf)> = Vec::new();
     for (dir, prefix) in [("static", "static"), ("client-sdk/src", "sdk")] {
         let base = root.join(dir);
