@@ -411,6 +411,23 @@ async fn a_lead_reaching_a_nurturing_status_is_emailed_once_and_only_managers_sw
     assert!(nurture_emails(&app, owner.workspace_id).await.iter().any(|m| m.0 == "max@prospect.test"));
     // Lea's step ran before her latest return to contacted: not again.
     assert_eq!(nurture::sweep(&pool, now - Duration::hours(24), now).await.unwrap().counts.found, 0);
+
+    // Converting her creates a deal in the first open stage: when that
+    // stage nurtures, her new contact gets its email, once even if the
+    // conversion is repeated.
+    let s = stages(&owner).await;
+    set_auto_nurture(&owner, &s["Qualification"], true).await;
+    let t = json!({"name": "Welcome aboard", "subject": "{{deal.title}}: welcome", "body": "Hello {{contact.first_name}}",
+                   "stage_id": s["Qualification"]});
+    template(&manager, t).await;
+    let convert = format!("/api/v1/leads/{lead}/convert");
+    for _ in 0..2 {
+        assert_eq!(owner.browser.post(&convert, &json!({})).await.status(), StatusCode::OK);
+    }
+    let to_lea: Vec<_> =
+        nurture_emails(&app, owner.workspace_id).await.into_iter().filter(|m| m.0 == "lea@prospect.test").collect();
+    assert_eq!(to_lea.len(), 2, "{to_lea:?}");
+    assert_eq!((to_lea[1].1.as_str(), to_lea[1].2.as_str()), ("P&Q: welcome", "Hello Lea"));
 }
 
 #[actix_web::test]
