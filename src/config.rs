@@ -174,10 +174,16 @@ pub struct Settings {
     pub lead_rescore_at: NaiveTime,
 
     /// SMTP server for outgoing email: smtp://[user:password@]host[:port]
-    /// (plain SMTP; use a local relay for TLS). Without it, emails wait in
-    /// the outbox, where owners can read them.
+    /// (plain, port 25); add ?tls=starttls for STARTTLS (port 587) or
+    /// ?tls=opportunistic; smtps://… for implicit TLS (port 465). Without
+    /// it, emails wait in the outbox, where owners can read them.
     #[arg(long, env = "PULSE_SMTP_URL", global = true)]
     pub smtp_url: Option<String>,
+
+    /// A PEM file of CA certificates to trust for SMTP over TLS, besides
+    /// the Mozilla roots built in (for a relay with a private CA).
+    #[arg(long, env = "PULSE_SMTP_CA_FILE", global = true)]
+    pub smtp_ca_file: Option<std::path::PathBuf>,
 
     /// The From address of outgoing email.
     #[arg(long, env = "PULSE_SMTP_FROM", default_value = "Pulse <pulse@localhost>", global = true)]

@@ -171,3 +171,42 @@ pub async fn notify_after(state: &crate::state::AppState, ws: Uuid, n: crate::no
         Err(e) => tracing::warn!(workspace = %ws, error = %e, "could not raise a notification"),
     }
 }
+
+/// Runs the nurture step of the stage a deal just entered, when this
+/// write moved it there (created in it, or moved from another stage: the
+/// actor stamps `stage_entered_at` with the write's time, which is also
+/// its `updated_at`). Reordering inside a stage enters nothing.
+pub async fn nurture_deal(
+    state: &crate::state::AppState,
+    ws: Uuid,
+    actor: crate::auth::Actor,
+    d: &pulse_actors::deals::DealView,
+) {
+    if d.deal.stage_entered_at != d.deal.updated_at || d.deal.deleted_at.is_some() {
+        return;
+    }
+    let trigger = crate::notifications::nurture::Trigger::Deal { id: d.deal.id, stage_id: d.deal.stage_id };
+    crate::notifications::nurture::after_write(state, ws, Some(actor), trigger).await;
+}
+
+/// After a conversion: the lead reached `converted`, its new deal its
+/// first stage; both may nurture (a repeated conversion finds them done).
+pub async fn nurture_converted(
+    state: &crate::state::AppState,
+    ws: Uuid,
+    actor: crate::auth::Actor,
+    l: &pulse_actors::leads::LeadView,
+) {
+    use crate::notifications::nurture::{after_write, Trigger};
+    after_write(state, ws, Some(actor), Trigger::Lead { id: l.lead.id, status: l.lead.status }).await;
+    let Some(conversion) = &l.lead.converted else { return };
+    let everyone = Reader { user_id: None, sees_all: true };
+    match state.realtime.deal(ws, conversion.deal_id, everyone).await {
+        Ok(Some(d)) => {
+            let trigger = Trigger::Deal { id: d.deal.id, stage_id: d.deal.stage_id };
+            after_write(state, ws, Some(actor), trigger).await;
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(workspace = %ws, error = %e, "no nurture for a converted deal; the sweep retries"),
+    }
+}

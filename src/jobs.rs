@@ -1,7 +1,9 @@
 //! Pruning, run hourly by the scheduler (`scheduler::Job::Prune`): events
 //! past their retention, idempotency keys older than 24 hours, used or
-//! expired stream tickets, and login failures outside the throttling
-//! window. Deletions are idempotent, so a second run of a slot is harmless.
+//! expired stream tickets, login failures outside the throttling window,
+//! and digest and reminder deliveries older than 30 days (their keys only
+//! matter on their own day). Deletions are idempotent, so a second run of
+//! a slot is harmless.
 
 use deadpool_postgres::Pool;
 
@@ -19,6 +21,7 @@ pub async fn prune(
         ("idempotency_keys", crate::db::idempotency::delete_expired_idempotency_keys(&client).await),
         ("stream_tickets", crate::db::stream_tickets::delete_stale_tickets(&client).await),
         ("login_failures", crate::db::login_failures::delete_old_failures(&client).await),
+        ("deliveries", crate::db::notifications::delete_old_deliveries(&client, now).await),
     ];
     let mut counts = serde_json::Map::new();
     let mut failed = Vec::new();

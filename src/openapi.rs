@@ -99,6 +99,8 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         routes::leads::update_source,
         routes::leads::get_scoring,
         routes::leads::set_scoring,
+        routes::lead_nurture::get_lead_nurture,
+        routes::lead_nurture::update_lead_nurture,
         routes::widgets::list_widgets,
         routes::widgets::create_widget,
         routes::widgets::update_widget,

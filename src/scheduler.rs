@@ -9,7 +9,9 @@
 //! owners read them in `GET /api/v1/jobs/runs`. A failed run (or one left
 //! `running` for an hour by a node that died) is claimed again at the
 //! next wake-up, so jobs must tolerate a second run of a slot: the digest
-//! is at most once per user and day by its own unique key.
+//! is at most once per user and day, a reminder once per record, kind and
+//! day, a nurture step once per record and stage, each by its own unique
+//! key.
 //!
 //! A slot missed while every node was down runs late, once: after a
 //! restart at 09:00 the 06:00 digest of that day still goes out. Older
@@ -26,8 +28,8 @@ use pulse_actors::{EventRecord, Realtime};
 use uuid::Uuid;
 
 use crate::db::jobs as db;
-use crate::db::notifications::{select_overdue_next_actions, select_stale_deals, select_workspace_ids};
-use crate::notifications::{self, digest, NewNotification, Signal};
+use crate::notifications::reminders::{self, Sweep};
+use crate::notifications::{digest, nurture};
 
 /// Where the scheduler and the outbox sender read the time.
 pub trait Clock: Send + Sync {
@@ -105,19 +107,22 @@ impl Schedule {
 pub enum Job {
     /// Each member's overdue activities, stale leads and stale deals.
     DailyDigest,
-    /// Owners of deals whose next action is overdue are reminded.
+    /// Overdue next actions of deals and leads, and overdue tasks: their
+    /// owners (assignees) are reminded.
     FollowUpReminders,
     /// Lead re-scoring and decay.
     LeadRescore,
-    /// Deals that went stale in the last hour: their owners are told.
+    /// Deals and leads that went stale in the last hour: their owners are told.
     StaleRefresh,
+    /// Nurture steps a crash lost between a write and its step (hourly).
+    Nurture,
     /// Events past retention, idempotency keys, stream tickets, login failures.
     Prune,
 }
 
 impl Job {
-    pub const ALL: [Job; 5] =
-        [Job::DailyDigest, Job::FollowUpReminders, Job::LeadRescore, Job::StaleRefresh, Job::Prune];
+    pub const ALL: [Job; 6] =
+        [Job::DailyDigest, Job::FollowUpReminders, Job::LeadRescore, Job::StaleRefresh, Job::Nurture, Job::Prune];
 
     /// The name recorded in `job_runs` and shown to owners.
     pub fn name(self) -> &'static str {
@@ -126,6 +131,7 @@ impl Job {
             Job::FollowUpReminders => "follow_up_reminders",
             Job::LeadRescore => "lead_rescore",
             Job::StaleRefresh => "stale_refresh",
+            Job::Nurture => "nurture",
             Job::Prune => "prune",
         }
     }
@@ -177,6 +183,7 @@ impl Scheduler {
             (Job::FollowUpReminders, Schedule::DailyAt(times.reminders)),
             (Job::LeadRescore, Schedule::DailyAt(times.lead_rescore)),
             (Job::StaleRefresh, Schedule::Hourly),
+            (Job::Nurture, Schedule::Hourly),
             (Job::Prune, Schedule::Hourly),
         ];
         Self { pool, clock, node: Uuid::new_v4(), schedule, event_retention_days, realtime }
@@ -244,9 +251,15 @@ impl Scheduler {
                 self.publish(run.events);
                 Ok(serde_json::to_value(run.counts).unwrap_or_default())
             }
-            Job::FollowUpReminders => self.follow_up_reminders(slot).await,
+            Job::FollowUpReminders => self.reminders(Sweep::FollowUps { now: slot }).await,
             Job::LeadRescore => self.lead_rescore().await,
-            Job::StaleRefresh => self.stale_refresh(slot).await,
+            Job::StaleRefresh => self.reminders(Sweep::GoingStale { now: slot }).await,
+            Job::Nurture => {
+                let since = slot - chrono::Duration::hours(nurture::SWEEP_LOOKBACK_HOURS);
+                let run = nurture::sweep(&self.pool, since, slot).await?;
+                self.publish(run.events);
+                Ok(serde_json::to_value(run.counts).unwrap_or_default())
+            }
             Job::Prune => crate::jobs::prune(&self.pool, self.event_retention_days, slot).await,
         }
     }
@@ -259,79 +272,11 @@ impl Scheduler {
         }
     }
 
-    /// Deals whose next action was due before the slot's day: their owner
-    /// gets an `overdue_activities` notification per deal.
-    async fn follow_up_reminders(&self, slot: DateTime<Utc>) -> Result<serde_json::Value, String> {
-        self.notify_each_workspace(Sweep::OverdueNextActions { day: slot.date_naive() }).await
-    }
-
-    /// Deals that crossed the 14-day stale line in the hour before the
-    /// slot: their owner gets a `stale_deals` notification. (The `stale`
-    /// and `at_risk` flags themselves are computed when deals are read.)
-    async fn stale_refresh(&self, slot: DateTime<Utc>) -> Result<serde_json::Value, String> {
-        let cutoff = slot - chrono::Duration::days(pulse_actors::deals::STALE_AFTER_DAYS);
-        self.notify_each_workspace(Sweep::NewlyStaleDeals { since: cutoff - chrono::Duration::hours(1), cutoff }).await
-    }
-
-    /// For each workspace, one transaction: the notifications of `sweep`,
-    /// then their events published after the commit.
-    async fn notify_each_workspace(&self, sweep: Sweep) -> Result<serde_json::Value, String> {
-        let mut client = self.pool.get().await.map_err(|e| e.to_string())?;
-        let workspaces = select_workspace_ids(&client).await.map_err(|e| e.to_string())?;
-        let mut notified = 0_u64;
-        for ws in &workspaces {
-            let tx = client.transaction().await.map_err(|e| e.to_string())?;
-            let mut events = Vec::new();
-            for n in sweep.notifications(&tx, *ws).await.map_err(|e| e.to_string())? {
-                events.extend(notifications::notify(&tx, *ws, n).await.map_err(|e| e.to_string())?);
-            }
-            tx.commit().await.map_err(|e| e.to_string())?;
-            notified += events.len() as u64;
-            self.publish(events);
-        }
-        Ok(serde_json::json!({ "workspaces": workspaces.len(), "notified": notified }))
-    }
-}
-
-/// What a notifying job looks for in each workspace.
-#[derive(Debug, Clone, Copy)]
-enum Sweep {
-    OverdueNextActions { day: chrono::NaiveDate },
-    NewlyStaleDeals { since: DateTime<Utc>, cutoff: DateTime<Utc> },
-}
-
-impl Sweep {
-    async fn notifications(
-        self,
-        c: &impl deadpool_postgres::GenericClient,
-        ws: Uuid,
-    ) -> Result<Vec<NewNotification>, tokio_postgres::Error> {
-        let deal = |owner, id, kind, title, body| NewNotification {
-            recipient: owner,
-            kind,
-            title,
-            body,
-            link: Some(("deal", id)),
-            actor: None,
-        };
-        Ok(match self {
-            Sweep::OverdueNextActions { day } => select_overdue_next_actions(c, ws, day)
-                .await?
-                .into_iter()
-                .map(|(owner, id, what, due)| {
-                    let body = due.map(|d| format!("Due {d}")).unwrap_or_default();
-                    deal(owner, id, Signal::OverdueActivities, format!("Overdue: {what}"), body)
-                })
-                .collect(),
-            Sweep::NewlyStaleDeals { since, cutoff } => select_stale_deals(c, ws, cutoff, Some(since))
-                .await?
-                .into_iter()
-                .map(|(owner, id, title, _)| {
-                    let body = format!("No update for {} days.", pulse_actors::deals::STALE_AFTER_DAYS);
-                    deal(owner, id, Signal::StaleDeals, format!("Gone stale: {title}"), body)
-                })
-                .collect(),
-        })
+    /// Raises the reminders of `sweep` (see `notifications::reminders`).
+    async fn reminders(&self, sweep: Sweep) -> Result<serde_json::Value, String> {
+        let run = reminders::run(&self.pool, sweep).await?;
+        self.publish(run.events);
+        Ok(serde_json::to_value(run.counts).unwrap_or_default())
     }
 }
 

@@ -90,6 +90,7 @@ impl Application {
         }
         if let Some(url) = &settings.smtp_url {
             let mailer = Mailer::new(url, &settings.smtp_from).map_err(StartupError::Other)?;
+            let mailer = mailer.with_ca_file(settings.smtp_ca_file.as_deref()).map_err(StartupError::Other)?;
             let every = Duration::from_secs(settings.outbox_poll_secs.max(1));
             background.push(email::spawn_sender(
                 pool.clone(),
@@ -293,6 +294,8 @@ route_table! {
     patch "/api/v1/lead-sources/{slug}" => routes::leads::update_source;
     get "/api/v1/lead-scoring" => routes::leads::get_scoring;
     put "/api/v1/lead-scoring" => routes::leads::set_scoring;
+    get "/api/v1/lead-nurture" => routes::lead_nurture::get_lead_nurture;
+    patch "/api/v1/lead-nurture" => routes::lead_nurture::update_lead_nurture;
     get "/api/v1/lead-widgets" => routes::widgets::list_widgets;
     post "/api/v1/lead-widgets" => routes::widgets::create_widget;
     patch "/api/v1/lead-widgets/{id}" => routes::widgets::update_widget;

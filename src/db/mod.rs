@@ -18,6 +18,7 @@ pub mod login_failures;
 pub mod members;
 mod migrate;
 pub mod notifications;
+pub mod nurture;
 pub mod search;
 pub mod sessions;
 pub mod sql;

@@ -212,13 +212,26 @@ pub struct EmailInsert<'a> {
     pub dedupe_key: Option<&'a str>,
 }
 
-/// Queues an email; `false` when its dedupe key was already used.
+/// Queues a plain-text email; `false` when its dedupe key was already used.
 pub async fn insert_email(c: &impl GenericClient, ws: Uuid, e: &EmailInsert<'_>) -> Result<bool> {
+    insert_email_as(c, ws, Uuid::now_v7(), e, "text/plain").await
+}
+
+/// Queues an email with this id and `content_type` (`text/plain` or
+/// `text/html`); `false` when its dedupe key was already used.
+pub async fn insert_email_as(
+    c: &impl GenericClient,
+    ws: Uuid,
+    id: Uuid,
+    e: &EmailInsert<'_>,
+    content_type: &str,
+) -> Result<bool> {
     let n = c
         .execute(
-            "INSERT INTO email_outbox (id, workspace_id, recipient_id, to_address, subject, body, kind, dedupe_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING",
-            &[&Uuid::now_v7(), &ws, &e.recipient_id, &e.to_address, &e.subject, &e.body, &e.kind, &e.dedupe_key],
+            "INSERT INTO email_outbox (id, workspace_id, recipient_id, to_address, subject, body, kind, dedupe_key,
+                                       content_type)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING",
+            &[&id, &ws, &e.recipient_id, &e.to_address, &e.subject, &e.body, &e.kind, &e.dedupe_key, &content_type],
         )
         .await?;
     Ok(n == 1)
@@ -234,6 +247,8 @@ pub struct EmailRow {
     pub subject: String,
     pub body: String,
     pub kind: String,
+    /// `text/plain` or `text/html`.
+    pub content_type: String,
     pub status: String,
     pub attempts: i32,
     pub last_error: Option<String>,
@@ -243,7 +258,7 @@ pub struct EmailRow {
 }
 
 const EMAIL_COLUMNS: &str = "id, workspace_id, recipient_id, to_address, subject, body, kind, status, attempts, \
-                             last_error, next_attempt_at, created_at, sent_at";
+                             last_error, next_attempt_at, created_at, sent_at, content_type";
 
 fn email_row(r: &tokio_postgres::Row) -> EmailRow {
     EmailRow {
@@ -260,6 +275,7 @@ fn email_row(r: &tokio_postgres::Row) -> EmailRow {
         next_attempt_at: r.get(10),
         created_at: r.get(11),
         sent_at: r.get(12),
+        content_type: r.get(13),
     }
 }
 
@@ -317,27 +333,31 @@ pub async fn update_email_attempt_failed(
     Ok(())
 }
 
-/// One email template.
+/// One email template, with the stage or lead status it is bound to.
 #[derive(Debug, Clone)]
 pub struct TemplateRow {
     pub id: Uuid,
     pub name: String,
     pub subject: String,
     pub body: String,
+    pub stage_id: Option<Uuid>,
+    pub lead_status: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-const TEMPLATE_COLUMNS: &str = "id, name, subject, body, created_at, updated_at";
+pub(crate) const TEMPLATE_COLUMNS: &str = "id, name, subject, body, stage_id, lead_status, created_at, updated_at";
 
-fn template_row(r: &tokio_postgres::Row) -> TemplateRow {
+pub(crate) fn template_row(r: &tokio_postgres::Row) -> TemplateRow {
     TemplateRow {
         id: r.get(0),
         name: r.get(1),
         subject: r.get(2),
         body: r.get(3),
-        created_at: r.get(4),
-        updated_at: r.get(5),
+        stage_id: r.get(4),
+        lead_status: r.get(5),
+        created_at: r.get(6),
+        updated_at: r.get(7),
     }
 }
 
@@ -351,46 +371,77 @@ pub async fn select_template(c: &impl GenericClient, ws: Uuid, id: Uuid) -> Resu
     Ok(c.query_opt(&sql, &[&ws, &id]).await?.as_ref().map(template_row))
 }
 
-/// Inserts a template; `None` when the name is taken in the workspace.
+/// What a template insert or update did.
+pub enum TemplateWrite {
+    Written(TemplateRow),
+    NotFound,
+    NameTaken,
+    /// Another template is bound to that stage or lead status.
+    BindingTaken,
+}
+
+/// Maps a unique violation to the key it hit.
+fn template_conflict(e: tokio_postgres::Error) -> Result<TemplateWrite> {
+    if e.code() != Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) {
+        return Err(e);
+    }
+    let constraint = e.as_db_error().and_then(|d| d.constraint()).unwrap_or_default();
+    if constraint.starts_with("email_templates_stage") || constraint.starts_with("email_templates_lead_status") {
+        Ok(TemplateWrite::BindingTaken)
+    } else {
+        Ok(TemplateWrite::NameTaken)
+    }
+}
+
+/// Inserts a template, bound to a stage or a lead status or to nothing.
 pub async fn insert_template(
     c: &impl GenericClient,
     ws: Uuid,
     name: &str,
     subject: &str,
     body: &str,
-) -> Result<Option<TemplateRow>> {
+    binding: (Option<Uuid>, Option<&str>),
+) -> Result<TemplateWrite> {
     let sql = format!(
-        "INSERT INTO email_templates (id, workspace_id, name, subject, body) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (workspace_id, name) DO NOTHING RETURNING {TEMPLATE_COLUMNS}"
+        "INSERT INTO email_templates (id, workspace_id, name, subject, body, stage_id, lead_status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {TEMPLATE_COLUMNS}"
     );
-    Ok(c.query_opt(&sql, &[&Uuid::now_v7(), &ws, &name, &subject, &body]).await?.as_ref().map(template_row))
+    match c.query_one(&sql, &[&Uuid::now_v7(), &ws, &name, &subject, &body, &binding.0, &binding.1]).await {
+        Ok(r) => Ok(TemplateWrite::Written(template_row(&r))),
+        Err(e) => template_conflict(e),
+    }
 }
 
-/// Why a template update did nothing.
-pub enum TemplateUpdate {
-    Updated(TemplateRow),
-    NotFound,
-    NameTaken,
+/// A change of a template's binding: `None` keeps it; binding to a stage
+/// unbinds the lead status and the other way round.
+#[derive(Debug, Default, Clone)]
+pub struct BindingChange<'a> {
+    pub stage_id: Option<Option<Uuid>>,
+    pub lead_status: Option<Option<&'a str>>,
 }
 
 pub async fn update_template(
     c: &impl GenericClient,
     ws: Uuid,
     id: Uuid,
-    name: Option<&str>,
-    subject: Option<&str>,
-    body: Option<&str>,
-) -> Result<TemplateUpdate> {
+    fields: (Option<&str>, Option<&str>, Option<&str>),
+    binding: &BindingChange<'_>,
+) -> Result<TemplateWrite> {
+    let (name, subject, body) = fields;
     let sql = format!(
         "UPDATE email_templates SET name = coalesce($3, name), subject = coalesce($4, subject),
-           body = coalesce($5, body), updated_at = now()
+           body = coalesce($5, body),
+           stage_id = CASE WHEN $6 THEN $7 WHEN $8 AND $9::text IS NOT NULL THEN NULL ELSE stage_id END,
+           lead_status = CASE WHEN $8 THEN $9 WHEN $6 AND $7::uuid IS NOT NULL THEN NULL ELSE lead_status END,
+           updated_at = now()
          WHERE workspace_id = $1 AND id = $2 RETURNING {TEMPLATE_COLUMNS}"
     );
-    match c.query_opt(&sql, &[&ws, &id, &name, &subject, &body]).await {
-        Ok(Some(r)) => Ok(TemplateUpdate::Updated(template_row(&r))),
-        Ok(None) => Ok(TemplateUpdate::NotFound),
-        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) => Ok(TemplateUpdate::NameTaken),
-        Err(e) => Err(e),
+    let (set_stage, stage) = (binding.stage_id.is_some(), binding.stage_id.flatten());
+    let (set_status, status) = (binding.lead_status.is_some(), binding.lead_status.flatten());
+    match c.query_opt(&sql, &[&ws, &id, &name, &subject, &body, &set_stage, &stage, &set_status, &status]).await {
+        Ok(Some(r)) => Ok(TemplateWrite::Written(template_row(&r))),
+        Ok(None) => Ok(TemplateWrite::NotFound),
+        Err(e) => template_conflict(e),
     }
 }
 
@@ -448,4 +499,86 @@ pub async fn select_overdue_next_actions(c: &impl GenericClient, ws: Uuid, day: 
         )
         .await?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect())
+}
+
+/// Claims the reminder of `kind` (`overdue`, `stale`) for a record on
+/// `day`; `false` when it was claimed already (or is being claimed by a
+/// transaction that commits first: this one waits for it, then skips).
+pub async fn insert_reminder_delivery(
+    c: &impl GenericClient,
+    ws: Uuid,
+    kind: &str,
+    record: (&str, Uuid),
+    day: NaiveDate,
+    recipient: Uuid,
+) -> Result<bool> {
+    let n = c
+        .execute(
+            "INSERT INTO reminder_deliveries (workspace_id, kind, record_type, record_id, day, recipient_id)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            &[&ws, &kind, &record.0, &record.1, &day, &recipient],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// An open task as a reminder: (assignee or else author, id, subject, due).
+pub type TaskLine = (Uuid, Uuid, String, DateTime<Utc>);
+
+/// Open tasks due before `now`, for their assignee, or their author when
+/// nobody is assigned; oldest due first.
+pub async fn select_overdue_tasks(c: &impl GenericClient, ws: Uuid, now: DateTime<Utc>) -> Result<Vec<TaskLine>> {
+    let rows = c
+        .query(
+            "SELECT coalesce(assignee_id, author_user_id), id, subject, due_at FROM activities
+             WHERE workspace_id = $1 AND type = 'task' AND completed_at IS NULL AND due_at < $2
+               AND coalesce(assignee_id, author_user_id) IS NOT NULL
+             ORDER BY due_at, id LIMIT 5000",
+            &[&ws, &now],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect())
+}
+
+/// A lead as a reminder: (owner, id, name, next action, its date).
+pub type LeadLine = (Uuid, Uuid, String, Option<String>, Option<NaiveDate>);
+
+const LEAD_NAME: &str = "coalesce(nullif(btrim(first_name || ' ' || last_name), ''), email, '')";
+
+/// Open, live leads with an owner whose next action was due before `day`.
+pub async fn select_overdue_lead_actions(c: &impl GenericClient, ws: Uuid, day: NaiveDate) -> Result<Vec<LeadLine>> {
+    let sql = format!(
+        "SELECT owner_id, id, {LEAD_NAME}, next_action, next_action_date FROM leads
+         WHERE workspace_id = $1 AND deleted_at IS NULL AND owner_id IS NOT NULL
+           AND status IN ('new', 'contacted', 'qualified') AND next_action_date < $2
+         ORDER BY next_action_date, id LIMIT 5000"
+    );
+    let rows = c.query(&sql, &[&ws, &day]).await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))).collect())
+}
+
+/// Open, live leads with an owner whose last update lies in `[since, cutoff)`:
+/// they crossed the "no update for 7 days" line in that window.
+pub async fn select_newly_stale_leads(
+    c: &impl GenericClient,
+    ws: Uuid,
+    since: DateTime<Utc>,
+    cutoff: DateTime<Utc>,
+) -> Result<Vec<LeadLine>> {
+    let sql = format!(
+        "SELECT owner_id, id, {LEAD_NAME}, next_action, next_action_date FROM leads
+         WHERE workspace_id = $1 AND deleted_at IS NULL AND owner_id IS NOT NULL
+           AND status IN ('new', 'contacted', 'qualified') AND updated_at >= $2 AND updated_at < $3
+         ORDER BY updated_at, id LIMIT 5000"
+    );
+    let rows = c.query(&sql, &[&ws, &since, &cutoff]).await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))).collect())
+}
+
+/// Deletes digest and reminder deliveries older than 30 days before `now`.
+pub async fn delete_old_deliveries(c: &impl GenericClient, now: DateTime<Utc>) -> Result<u64> {
+    let before = (now - chrono::Duration::days(30)).date_naive();
+    let digests = c.execute("DELETE FROM digest_deliveries WHERE day < $1", &[&before]).await?;
+    let reminders = c.execute("DELETE FROM reminder_deliveries WHERE day < $1", &[&before]).await?;
+    Ok(digests + reminders)
 }

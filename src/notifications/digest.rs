@@ -60,24 +60,15 @@ pub async fn stale_deals(
     Ok(Section { signal: Signal::StaleDeals, heading: "Stale deals", lines })
 }
 
-/// Overdue activities: open tasks past their due time, per assignee.
+/// Overdue activities: open tasks past their due time, per assignee (or
+/// author, when nobody is assigned), as the follow-up reminders have them.
 pub async fn overdue_activities(
     c: &impl GenericClient,
     ws: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Section, tokio_postgres::Error> {
-    let rows = c
-        .query(
-            "SELECT assignee_id, id, subject, due_at FROM activities
-             WHERE workspace_id = $1 AND type = 'task' AND completed_at IS NULL AND due_at < $2
-               AND assignee_id IS NOT NULL
-             ORDER BY due_at LIMIT 5000",
-            &[&ws, &now],
-        )
-        .await?;
     let mut lines: HashMap<Uuid, Vec<Line>> = HashMap::new();
-    for r in rows {
-        let (who, id, subject, due): (Uuid, Uuid, String, DateTime<Utc>) = (r.get(0), r.get(1), r.get(2), r.get(3));
+    for (who, id, subject, due) in db::select_overdue_tasks(c, ws, now).await? {
         let text = format!("{subject} (due {})", due.format("%Y-%m-%d %H:%M UTC"));
         lines.entry(who).or_default().push(Line { text, link: ("activity", id) });
     }

@@ -8,11 +8,15 @@
 //! - Marking read writes the row and a `notification.read` event in one
 //!   transaction, only when the row changed, so the actor's unread count
 //!   moves exactly once however many tabs mark the same notification.
-//! - [`email`] owns the outbox, its sender and the nurture templates;
-//!   [`digest`] builds the daily digest.
+//! - [`email`] owns the outbox, its sender and the template rendering;
+//!   [`templates`] the nurture templates and their bindings; [`nurture`]
+//!   the nurture steps; [`digest`] builds the daily digest; [`reminders`]
+//!   the follow-up and going-stale reminders.
 
 pub mod digest;
 pub mod email;
+pub mod nurture;
+pub mod reminders;
 pub mod templates;
 
 use std::collections::HashMap;
@@ -39,7 +43,7 @@ pub const TOPIC: &str = "notifications";
 pub enum Signal {
     /// Your activities (and deals' next actions) past their due date.
     OverdueActivities,
-    /// Your leads without contact for too long.
+    /// Your leads without an update for 7 days, or past their next action's date.
     StaleLeads,
     /// Your open deals without an update for 14 days.
     StaleDeals,

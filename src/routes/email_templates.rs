@@ -1,14 +1,16 @@
 //! `GET|POST /api/v1/email-templates`, `PATCH|DELETE /api/v1/email-templates/{id}`:
-//! the workspace's nurture email templates (owners and managers).
+//! the workspace's nurture email templates (owners and managers), each
+//! bound to the stage or lead status whose nurture step sends it.
 
 use actix_web::{web, HttpResponse};
+use pulse_actors::leads::LeadStatus;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::permissions::ManageNotifications;
 use crate::auth::Member;
 use crate::error::ApiResult;
-use crate::http::extract::{present, JsonBody, NoParams};
+use crate::http::extract::{nullable, present, JsonBody, NoParams};
 use crate::notifications::templates::{self, EmailTemplate, TemplateFields};
 use crate::openapi as doc;
 use crate::state::AppState;
@@ -21,8 +23,11 @@ pub struct EmailTemplatePath {
 }
 
 /// A new template. Placeholders are `{{name}}`: lowercase letters,
-/// digits, `_` and `.` (`{{contact.first_name}}`); values are HTML-escaped.
-/// Braces that name no placeholder are kept as text.
+/// digits, `_` and `.` (`{{contact.first_name}}`); see docs/NOTIFICATIONS.md
+/// for the names. A body with HTML tags is sent as HTML and its values
+/// are HTML-escaped; any other body is plain text. Braces that name no
+/// placeholder are kept as text. Bind it to a stage or a lead status (not
+/// both; 409 `field_conflict`), one template per trigger (409 `template_bound`).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEmailTemplateRequest {
@@ -41,6 +46,14 @@ pub struct CreateEmailTemplateRequest {
     pub subject: String,
     #[schema(min_length = 1, max_length = 20000, pattern = r"^[^\u0000]+$")]
     pub body: String,
+    /// A live stage of the workspace: deals reaching it get this email
+    /// when the stage's `auto_nurture` is on.
+    #[serde(default)]
+    pub stage_id: Option<Uuid>,
+    /// Leads reaching this status get this email when the status's flag
+    /// is on (`PATCH /api/v1/lead-nurture`).
+    #[serde(default)]
+    pub lead_status: Option<LeadStatus>,
 }
 
 /// The fields to change; absent fields stay as they are.
@@ -66,6 +79,16 @@ pub struct UpdateEmailTemplateRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, min_length = 1, max_length = 20000, pattern = r"^[^\u0000]+$")]
     pub body: Option<String>,
+    /// Binds the template to this stage (and unbinds its lead status);
+    /// `null` unbinds the stage.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Uuid>)]
+    pub stage_id: Option<Option<Uuid>>,
+    /// Binds the template to this lead status (and unbinds its stage);
+    /// `null` unbinds the status.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<LeadStatus>)]
+    pub lead_status: Option<Option<LeadStatus>>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -89,13 +112,15 @@ pub async fn list_email_templates(
 /// Creates a template.
 #[utoipa::path(post, path = "/api/v1/email-templates", tag = "notifications", security(("session" = [])),
     request_body = CreateEmailTemplateRequest,
-    responses((status = 201, body = EmailTemplate), (status = 409, description = "`name_taken`", body = crate::error::Problem, content_type = "application/problem+json")))]
+    responses((status = 201, body = EmailTemplate), (status = 409, description = "`name_taken`, `template_bound`, `field_conflict`", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn create_email_template(
     state: web::Data<AppState>,
     member: Member<ManageNotifications>,
     body: JsonBody<CreateEmailTemplateRequest>,
 ) -> ApiResult<HttpResponse> {
-    let t = templates::create(&state, member.workspace_id, &body.name, &body.subject, &body.body).await?;
+    let b = body.0;
+    let text = (b.name.as_str(), b.subject.as_str(), b.body.as_str());
+    let t = templates::create(&state, member.workspace_id, text, b.stage_id, b.lead_status).await?;
     Ok(HttpResponse::Created().json(t))
 }
 
@@ -103,15 +128,20 @@ pub async fn create_email_template(
 #[utoipa::path(patch, path = "/api/v1/email-templates/{id}", tag = "notifications", security(("session" = [])),
     params(EmailTemplatePath), request_body = UpdateEmailTemplateRequest,
     responses((status = 200, body = EmailTemplate), (status = 404, response = doc::NotFound),
-        (status = 409, description = "`name_taken`", body = crate::error::Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "`name_taken`, `template_bound`, `field_conflict`", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn update_email_template(
     state: web::Data<AppState>,
     member: Member<ManageNotifications>,
     path: web::Path<EmailTemplatePath>,
     body: JsonBody<UpdateEmailTemplateRequest>,
 ) -> ApiResult<HttpResponse> {
-    let fields =
-        TemplateFields { name: body.name.as_deref(), subject: body.subject.as_deref(), body: body.body.as_deref() };
+    let fields = TemplateFields {
+        name: body.name.as_deref(),
+        subject: body.subject.as_deref(),
+        body: body.body.as_deref(),
+        stage_id: body.stage_id,
+        lead_status: body.lead_status,
+    };
     let t = templates::update(&state, member.workspace_id, path.id, fields).await?;
     Ok(HttpResponse::Ok().json(t))
 }

@@ -273,8 +273,9 @@ pub struct UpdateSourceRequest {
     pub archived: Option<bool>,
 }
 
-/// After a lead write: tell a new owner it is theirs, and the owner that
-/// their lead turned hot (never for their own action).
+/// After a lead write: run the nurture step of a status it reached, tell
+/// a new owner it is theirs, and the owner that their lead turned hot
+/// (never for their own action).
 pub async fn lead_signals(
     state: &AppState,
     ws: Uuid,
@@ -282,7 +283,15 @@ pub async fn lead_signals(
     before: Option<&LeadView>,
     after: &LeadView,
 ) {
+    use crate::notifications::nurture::{after_write, Trigger};
     use crate::notifications::{NewNotification, Signal};
+    let reached_status = match before {
+        Some(b) => b.lead.status != after.lead.status,
+        None => after.lead.version == 1,
+    };
+    if reached_status {
+        after_write(state, ws, actor, Trigger::Lead { id: after.lead.id, status: after.lead.status }).await;
+    }
     let Some(owner) = after.lead.owner_id else { return };
     let link = Some(("lead", after.lead.id));
     let newly_owned = match before {
@@ -605,6 +614,9 @@ pub async fn convert_lead(
         company,
     };
     let w = state.realtime.write(ws, caller(&member, &from), Command::ConvertLead(Box::new(convert))).await?;
+    if let Outcome::Lead(l) = &w.outcome {
+        crate::deals::nurture_converted(&state, ws, member.actor, l).await;
+    }
     reply(actix_web::http::StatusCode::OK, w)
 }
 

@@ -14,6 +14,7 @@ pub mod email_templates;
 pub mod health;
 pub mod invitations;
 pub mod jobs;
+pub mod lead_nurture;
 pub mod leads;
 pub mod me;
 pub mod members;

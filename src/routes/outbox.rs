@@ -48,6 +48,8 @@ pub struct OutboxEmail {
     pub body: String,
     /// Why it was sent: a signal, `digest` or `nurture`.
     pub kind: String,
+    /// `text/plain`, or `text/html` (nurture templates written in HTML).
+    pub content_type: String,
     /// `pending`, `sent` or `failed`.
     pub status: String,
     pub attempts: i32,
@@ -66,6 +68,7 @@ impl From<EmailRow> for OutboxEmail {
             subject: r.subject,
             body: r.body,
             kind: r.kind,
+            content_type: r.content_type,
             status: r.status,
             attempts: r.attempts,
             last_error: r.last_error,

@@ -277,6 +277,9 @@ fn body_toggle(f: &Fixture) -> Value {
 fn body_channels(f: &Fixture) -> Value {
     json!({"stale_deals": {"email": f.n.is_multiple_of(2)}})
 }
+fn body_lead_nurture(f: &Fixture) -> Value {
+    json!({"contacted": f.n.is_multiple_of(2)})
+}
 fn body_template(f: &Fixture) -> Value {
     json!({"name": format!("Template {}", f.n), "subject": "Hello {{contact.name}}", "body": "Hi {{contact.name}}!"})
 }
@@ -353,6 +356,8 @@ fn matrix() -> Vec<Case> {
         c("patch", "/api/v1/lead-sources/{slug}", Matrix(ManagePipelines), Target::LeadSource, Some(body_label), [A(200), A(200), F, F, F, F]),
         c("get", "/api/v1/lead-scoring", Matrix(Read(Entity::Leads)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
         c("put", "/api/v1/lead-scoring", Matrix(ManagePipelines), Target::None, Some(body_weights), [A(200), A(200), F, F, F, F]),
+        c("get", "/api/v1/lead-nurture", Matrix(Read(Entity::Leads)), Target::None, None, [A(200), A(200), A(200), A(200), A(200), S]),
+        c("patch", "/api/v1/lead-nurture", Matrix(ManagePipelines), Target::None, Some(body_lead_nurture), [A(200), A(200), F, F, F, F]),
         c("get", "/api/v1/lead-widgets", Matrix(ManageSettings), Target::None, None, [A(200), F, F, F, F, F]),
         c("post", "/api/v1/lead-widgets", Matrix(ManageSettings), Target::None, Some(body_widget), [A(201), F, F, F, F, F]),
         c("patch", "/api/v1/lead-widgets/{id}", Matrix(ManageSettings), Target::Widget, Some(body_rename), [A(200), F, F, F, F, F]),
@@ -439,6 +444,10 @@ pub async fn fingerprint(app: &TestApp) -> String {
           'audit_log=' || (SELECT count(*) FROM audit_log),
           'notifications=' || coalesce((SELECT string_agg(id || ':' || coalesce(read_at::text, '-'), ',' ORDER BY id) FROM notifications), ''),
           'notification_settings=' || coalesce((SELECT string_agg(workspace_id || ':' || signal || ':' || enabled, ',' ORDER BY workspace_id, signal) FROM notification_settings), ''),
+          'lead_status_nurture=' || coalesce((SELECT string_agg(workspace_id || ':' || status || ':' || enabled, ',' ORDER BY workspace_id, status) FROM lead_status_nurture), ''),
+          'email_template_bindings=' || coalesce((SELECT string_agg(id || ':' || coalesce(stage_id::text, '-') || ':' || coalesce(lead_status, '-'), ',' ORDER BY id) FROM email_templates), ''),
+          'nurture_steps=' || (SELECT count(*) FROM nurture_steps),
+          'reminder_deliveries=' || (SELECT count(*) FROM reminder_deliveries),
           'notification_preferences=' || coalesce((SELECT string_agg(workspace_id || ':' || user_id || ':' || signal || ':' || in_app || ':' || email, ',' ORDER BY workspace_id, user_id, signal) FROM notification_preferences), ''),
           'email_templates=' || coalesce((SELECT string_agg(id || ':' || name || ':' || subject || ':' || md5(body), ',' ORDER BY id) FROM email_templates), ''),
           'email_outbox=' || (SELECT count(*) FROM email_outbox),

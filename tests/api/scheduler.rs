@@ -74,7 +74,7 @@ async fn every_job_run_is_recorded_once_per_slot_even_with_two_runners() {
     clock.advance(Duration::hours(1));
     let mut next: Vec<&str> = a.tick().await.iter().map(|r| r.job.name()).collect();
     next.sort_unstable();
-    assert_eq!(next, vec!["prune", "stale_refresh"]);
+    assert_eq!(next, vec!["nurture", "prune", "stale_refresh"]);
 
     // Owners see the runs; others are refused.
     let res = owner.browser.get("/api/v1/jobs/runs?job=lead_rescore").await;
@@ -86,7 +86,7 @@ async fn every_job_run_is_recorded_once_per_slot_even_with_two_runners() {
     assert_eq!(all_runs["items"].as_array().unwrap().len(), 2);
     let cursor = all_runs["next_cursor"].as_str().unwrap();
     let rest: Value = owner.browser.get(&format!("/api/v1/jobs/runs?cursor={cursor}")).await.json().await.unwrap();
-    assert_eq!(rest["items"].as_array().unwrap().len(), Job::ALL.len() + 2 - 2);
+    assert_eq!(rest["items"].as_array().unwrap().len(), Job::ALL.len() + 3 - 2, "every run but the first page's two");
     assert_problem(rep.browser.get("/api/v1/jobs/runs").await, StatusCode::FORBIDDEN, "forbidden").await;
 }
 

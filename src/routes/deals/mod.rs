@@ -325,6 +325,7 @@ pub async fn create_deal(
         state.realtime.write(member.workspace_id, caller(&member, &from), Command::CreateDeal(Box::new(new))).await?;
     if let Outcome::Deal(d) = &w.outcome {
         assigned(&state, member.workspace_id, member.actor, d).await;
+        crate::deals::nurture_deal(&state, member.workspace_id, member.actor, d).await;
     }
     Ok(deal_reply(actix_web::http::StatusCode::CREATED, w))
 }
@@ -466,6 +467,9 @@ pub async fn move_deal(
         after_id: b.after_id,
     };
     let w = state.realtime.write(member.workspace_id, caller(&member, &from), cmd).await?;
+    if let Outcome::Deal(d) = &w.outcome {
+        crate::deals::nurture_deal(&state, member.workspace_id, member.actor, d).await;
+    }
     Ok(deal_reply(actix_web::http::StatusCode::OK, w))
 }
 
