@@ -49,6 +49,11 @@ export function setupBell() {
     if (!popover().contains(t) && !bell().contains(t)) close(false);
   });
   popover().addEventListener('keydown', onPopoverKey);
+  // Tabbing out of the popover closes it.
+  popover().addEventListener('focusout', (e) => {
+    const to = /** @type {Node|null} */ (e.relatedTarget);
+    if (state.open && to && !popover().contains(to) && !bell().contains(to)) close(false);
+  });
   pulse.subscribe('notifications', scheduleRefresh, { onReset: () => refresh() });
   refresh();
 }
@@ -119,6 +124,8 @@ async function open() {
     h('div', { id: 'bell-list', class: 'bell-list' }, h('p', { class: 'muted' }, 'Loading…')),
     h('p', { id: 'bell-error', class: 'action-error', role: 'alert' }));
   pop.setAttribute('aria-labelledby', 'bell-title');
+  // On a phone the popover spans the screen just under the bell.
+  pop.style.setProperty('--bell-top', `${Math.round(bell().getBoundingClientRect().bottom + 6)}px`);
   pop.hidden = false;
   /** @type {HTMLElement} */ (pop.querySelector('#bell-title')).focus();
   await loadList();
