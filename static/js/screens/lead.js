@@ -68,6 +68,9 @@ const state = {
 /** @param {HTMLElement} view @param {(string|null)[]} params */
 export async function render(view, [id]) {
   state.view = view;
+  const touched = (/** @type {Event} */ e) => { /** @type {HTMLElement} */ (e.target).dataset.touched = '1'; };
+  view.addEventListener('input', touched);
+  view.addEventListener('change', touched);
   const offMembers = onMembersChanged(() => state.lead && draw());
   state.subs = [
     pulse.subscribe('leads', onLeadEvent, {
@@ -82,6 +85,8 @@ export async function render(view, [id]) {
   return () => {
     for (const s of state.subs) s.close();
     state.subs = [];
+    view.removeEventListener('input', touched);
+    view.removeEventListener('change', touched);
     if (state.timelineTimer) clearTimeout(state.timelineTimer);
     state.timelineTimer = null;
     offMembers();
@@ -169,11 +174,8 @@ async function refreshEngagement() {
       return;
     }
     state.lead = l;
-    const el = document.getElementById('lead-engagement');
-    const open = !!el?.querySelector('details[open]');
-    if (el) replace(el, engagementBlock());
-    if (open) el?.querySelector('details')?.setAttribute('open', '');
-  } catch { /* the panel keeps what it showed */ }
+    draw();
+  } catch { /* the page keeps what it showed */ }
 }
 
 async function loadScores() {
@@ -218,9 +220,58 @@ function writable() {
   return mayWriteLeads() && !state.deleted && state.lead?.status !== 'converted';
 }
 
+/**
+ * What a person is in the middle of, kept across a redraw: the fields
+ * they typed into (marked `data-touched` on input), the open <details>
+ * and the focused field. A snapshot arriving live then never wipes a
+ * half-typed next action or activity.
+ * @param {HTMLElement} root
+ */
+function keepInput(root) {
+  const key = (/** @type {Element} */ el) => `${el.closest('form')?.getAttribute('aria-label') ?? ''}|${el.getAttribute('name') ?? el.id}`;
+  const typed = [...root.querySelectorAll('[data-touched]')].map((el) => {
+    const input = /** @type {HTMLInputElement} */ (el);
+    return { key: key(el), value: input.value, checked: input.checked };
+  });
+  const open = [...root.querySelectorAll('details[open] > summary')].map((el) => el.textContent);
+  const active = document.activeElement && root.contains(document.activeElement) ? document.activeElement : null;
+  const focused = active?.matches('input, textarea, select') ? key(active) : null;
+  const button = active?.matches('button, a') ? active.textContent : null;
+  const section = active?.closest('section[aria-labelledby]')?.getAttribute('aria-labelledby') ?? null;
+  return () => {
+    if (active && !active.isConnected) {
+      // The focused control was redrawn: the same button, or the first
+      // control of its section, keeps the keyboard where it was.
+      const again = [...root.querySelectorAll('button, a')].find((el) => el.textContent === button);
+      const inSection = section ? root.querySelector(`section[aria-labelledby="${section}"]`)?.querySelector('button:not([disabled]), a, input, select, textarea') : null;
+      /** @type {HTMLElement|null|undefined} */ (again ?? inSection)?.focus();
+    }
+    for (const d of root.querySelectorAll('details')) {
+      if (open.includes(d.querySelector(':scope > summary')?.textContent ?? null)) d.open = true;
+    }
+    for (const el of root.querySelectorAll('input, textarea, select')) {
+      const k = key(el);
+      const t = typed.find((x) => x.key === k);
+      const input = /** @type {HTMLInputElement} */ (el);
+      if (t) {
+        if (input.type === 'checkbox') input.checked = t.checked;
+        else input.value = t.value;
+        input.dataset.touched = '1';
+      }
+      if (k === focused) input.focus();
+    }
+  };
+}
+
+/** A form was saved: what it shows is the server's again. @param {HTMLElement} f */
+function untouch(f) {
+  for (const el of f.querySelectorAll('[data-touched]')) delete /** @type {HTMLElement} */ (el).dataset.touched;
+}
+
 function draw() {
   const l = state.lead;
   const currency = session.workspace?.currency ?? 'USD';
+  const restore = keepInput(/** @type {HTMLElement} */ (state.view));
   replace(/** @type {HTMLElement} */ (state.view),
     h('article', { class: 'lead-page', 'aria-labelledby': 'lead-title' },
       h('p', { class: 'crumbs' }, h('a', { href: '#/leads' }, '← Leads')),
@@ -276,6 +327,7 @@ function draw() {
   drawConversion();
   drawScore();
   drawTimeline();
+  restore();
 }
 
 /** @param {string} label @param {any} value */
@@ -308,9 +360,10 @@ function nextActionBlock() {
         l.next_action || l.next_action_date
           ? h('button', { type: 'button', class: 'small', onclick: () => saveFields({ next_action: null, next_action_date: null }, 'Next action cleared.') }, 'Clear')
           : null),
-    ], async (v) => {
+    ], async (v, f) => {
       const changes = { next_action: v.next_action.trim() || null, next_action_date: v.next_action_date || null };
       const updated = await leadsApi.update(l.id, changes, l.version);
+      untouch(f);
       applyAnswer(updated);
       announce('Next action saved.');
     }, { class: 'next-action-form', 'aria-label': 'Next action' }) : null);
@@ -566,7 +619,7 @@ function engagementBlock() {
           field('Links clicked', { name: 'emails_clicked', type: 'number', min: '0', max: '1000', value: '0' }),
           field('Meetings', { name: 'meetings', type: 'number', min: '0', max: '1000', value: '0' })),
         h('button', { type: 'submit', class: 'small' }, 'Add'),
-      ], async (v) => {
+      ], async (v, f) => {
         /** @type {Record<string, number>} */
         const body = {};
         for (const k of ['emails_opened', 'emails_clicked', 'meetings']) {
@@ -575,7 +628,9 @@ function engagementBlock() {
           if (n) body[k] = n;
         }
         if (!Object.keys(body).length) throw fieldError('emails_opened', 'Enter at least one count.');
-        applyAnswer(await leadsApi.engagement(state.lead.id, body));
+        const answer = await leadsApi.engagement(state.lead.id, body);
+        untouch(f);
+        applyAnswer(answer);
         announce('Engagement recorded; the lead was scored again.');
       }, { 'aria-label': 'Record engagement' })) : null);
 }
@@ -608,6 +663,7 @@ function activityForm() {
       }
       await leadsApi.logActivity(body);
       f.reset();
+      untouch(f);
       taskOnly.hidden = true;
       announce('Activity logged.');
       await loadTimeline();

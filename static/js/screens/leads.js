@@ -9,19 +9,19 @@
 // where a lead lands; any lead event reloads the page shown (at most a
 // few times a second), and the "needs attention" count with it.
 
-import { h, replace, toast, announce } from '../dom.js';
+import { h, replace, toast, announce, modal } from '../dom.js';
 import { pulse, session, memberName, onMembersChanged } from '../session.js';
 import { describe } from '../errors.js';
 import { money, date } from '../format.js';
 import { navigate, replacePath } from '../router.js';
 import { reloaded } from '../status.js';
-import { form, field } from '../ui/form.js';
+import { form, field, fieldError } from '../ui/form.js';
 import { leadDialog } from '../ui/lead-form.js';
 import {
   leadsApi, loadSources, sourceLabel, STATUSES, STATUS_LABELS, BANDS, SORTS, mayWriteLeads,
 } from '../leads-data.js';
 
-const FILTER_KEYS = ['q', 'status', 'source', 'owner_id', 'band', 'tag', 'stale', 'sort', 'order'];
+const FILTER_KEYS = ['q', 'status', 'source', 'owner_id', 'band', 'tag', 'stale', 'created_from', 'created_to', 'sort', 'order'];
 const PAGE_SIZES = [25, 50, 100];
 
 const state = {
@@ -195,6 +195,8 @@ function drawFilters() {
       select('Score', 'band', BANDS.map(([v, l]) => [v, l])),
       field('Tag', { name: 'tag', value: f.tag ?? '', maxlength: '50' }),
       state.attention ? null : select('Stale', 'stale', [['true', 'Stale only'], ['false', 'Not stale']]),
+      field('Created from', { name: 'created_from', type: 'date', value: f.created_from ?? '' }),
+      field('Created until', { name: 'created_to', type: 'date', value: f.created_to ?? '' }),
       field('Sort by', { name: 'sort', type: 'select', value: f.sort ?? '', options: [['', 'Default'], ...SORTS] }),
       field('Order', { name: 'order', type: 'select', value: f.order ?? '', options: [['', 'Default'], ['asc', 'Ascending'], ['desc', 'Descending']] }),
       h('div', { class: 'button-row filter-actions' },
@@ -246,8 +248,16 @@ function drawViews() {
     replace(el);
     return;
   }
+  const href = (/** @type {any} */ v) => {
+    const q = new URLSearchParams(v.filters);
+    if (v.sort) {
+      q.set('sort', v.sort.replace(/^-/, ''));
+      q.set('order', v.sort.startsWith('-') ? 'desc' : 'asc');
+    }
+    return `#/leads${state.attention ? '/attention' : ''}?${q.toString()}`;
+  };
   replace(el, h('span', { class: 'muted' }, 'Saved views: '), state.views.map((v) => h('span', { class: 'view-chip' },
-    h('a', { href: `#/leads${state.attention ? '/attention' : ''}?${new URLSearchParams(v.filters).toString()}` }, v.name),
+    h('a', { href: href(v) }, v.name),
     h('button', {
       type: 'button', class: 'icon-button small', 'aria-label': `Delete view ${v.name}`,
       onclick: async () => {
@@ -264,22 +274,28 @@ function drawViews() {
 }
 
 async function saveView() {
-  const name = prompt('Name this view (its filters are kept):');
-  if (!name?.trim()) return;
   /** @type {Record<string, string>} */
   const filters = {};
   for (const [k, v] of Object.entries(state.filters)) if (k !== 'sort' && k !== 'order') filters[k] = v;
-  try {
-    const view = await leadsApi.createView({
-      entity: 'leads', name: name.trim(), filters,
+  const view = await modal('Save these filters as a view', (close) => form([
+    h('p', { class: 'muted' }, Object.keys(filters).length
+      ? `Filters: ${Object.entries(filters).map(([k, v]) => `${k.replace(/_id$/, '').replace(/_/g, ' ')} ${v}`).join(', ')}.`
+      : 'No filters: the view shows every lead.'),
+    field('Name', { name: 'name', maxlength: '100', autofocus: true, required: true }),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', onclick: () => close(null) }, 'Cancel'),
+      h('button', { type: 'submit', class: 'primary' }, 'Save view')),
+  ], async (v) => {
+    if (!v.name.trim()) throw fieldError('name', 'Name the view.');
+    close(await leadsApi.createView({
+      entity: 'leads', name: v.name.trim(), filters,
       ...(state.filters.sort ? { sort: `${state.filters.order === 'desc' ? '-' : ''}${state.filters.sort}` } : {}),
-    });
-    state.views.push(view);
-    drawViews();
-    toast(`View ${view.name} saved.`);
-  } catch (e) {
-    toast(describe(e), 'error');
-  }
+    }));
+  }));
+  if (!view) return;
+  state.views.push(view);
+  drawViews();
+  toast(`View ${view.name} saved.`);
 }
 
 function drawRows() {
@@ -288,6 +304,8 @@ function drawRows() {
   const page = state.page;
   if (!body || !status || !page) return;
   const currency = session.workspace?.currency ?? 'USD';
+  // A live reload keeps the keyboard on the lead it was on.
+  const focused = /** @type {HTMLElement|null} */ (document.activeElement?.closest('#leads-rows tr') ?? null)?.dataset.id;
   const first = page.total ? page.offset + 1 : 0;
   const last = page.offset + page.leads.length;
   replace(status, page.total
@@ -312,6 +330,7 @@ function drawRows() {
       onclick: () => { state.filters = { ...state.filters, tag: t }; state.offset = 0; syncUrl(); drawFilters(); reload(); },
     }, t))),
     cell('Created', date(l.created_at)))));
+  if (focused) /** @type {HTMLElement|null} */ (body.querySelector(`tr[data-id="${focused}"] .lead-link`))?.focus();
   drawPager();
 }
 

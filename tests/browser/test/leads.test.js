@@ -133,6 +133,15 @@ test('the leads list filters on the server, pages, and follows changes live', as
   await page.locator('#leads-status', { hasText: '1–2 of 2 leads' }).waitFor();
   assert.match(page.url(), /tag=EXPO/);
   assert.match(page.url(), /status=new/);
+  // Saved as a view, cleared, and applied again.
+  await filters.getByRole('button', { name: 'Save as view' }).click();
+  await page.getByRole('dialog').getByLabel('Name').fill('New at the expo');
+  await page.getByRole('dialog').getByRole('button', { name: 'Save view' }).click();
+  await filters.getByRole('button', { name: 'Clear' }).click();
+  await page.locator('#leads-status', { hasText: 'of 4 leads' }).waitFor();
+  await page.getByRole('link', { name: 'New at the expo' }).click();
+  await page.locator('#leads-status', { hasText: '1–2 of 2 leads' }).waitFor();
+  assert.equal(await filters.getByLabel('Status').inputValue(), 'new');
   await filters.getByRole('button', { name: 'Clear' }).click();
   await page.locator('#leads-status', { hasText: 'of 4 leads' }).waitFor();
   await filters.getByLabel('Score').selectOption('cold');
