@@ -284,7 +284,7 @@ function draw() {
             l.stale && !l.overdue ? h('span', { class: 'flag flag-stale' }, 'Stale') : null,
             h('span', { class: 'muted' }, [l.job_title, l.company_name].filter(Boolean).join(' at ')))),
         mayWriteLeads() && !state.deleted ? h('div', { class: 'button-row' },
-          h('button', { type: 'button', id: 'edit-lead', onclick: edit }, 'Edit'),
+          l.status === 'converted' ? null : h('button', { type: 'button', id: 'edit-lead', onclick: edit }, 'Edit'),
           h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete')) : null),
       state.deleted ? h('p', { class: 'notice', role: 'alert' }, 'This lead was deleted.') : null,
       h('div', { class: 'lead-grid' },

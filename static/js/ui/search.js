@@ -40,6 +40,8 @@ export function setupSearch() {
   });
   box.addEventListener('keydown', onKey);
   box.addEventListener('focus', () => { if (state.results.length || box.value.trim()) show(true); });
+  // Options take no focus (their pointerdown is cancelled): leaving the box closes the list.
+  box.addEventListener('blur', () => show(false));
   document.addEventListener('pointerdown', (e) => {
     const root = document.getElementById('search');
     if (root && !root.contains(/** @type {Node} */ (e.target))) show(false);
