@@ -263,9 +263,20 @@ function keepInput(root) {
   };
 }
 
-/** A form was saved: what it shows is the server's again. @param {HTMLElement} f */
+/**
+ * A form was saved: what it shows is the server's again. A live
+ * snapshot may have redrawn the page while the request ran, so the form
+ * on screen can be a copy of `f` (same label): both are cleared, and the
+ * page is drawn from the newest lead.
+ * @param {HTMLElement} f
+ */
 function untouch(f) {
-  for (const el of f.querySelectorAll('[data-touched]')) delete /** @type {HTMLElement} */ (el).dataset.touched;
+  const label = f.getAttribute('aria-label');
+  const live = label ? state.view?.querySelector(`form[aria-label="${CSS.escape(label)}"]`) : null;
+  for (const form of [f, live]) {
+    for (const el of form?.querySelectorAll('[data-touched]') ?? []) delete /** @type {HTMLElement} */ (el).dataset.touched;
+  }
+  if (state.lead) draw();
 }
 
 function draw() {
@@ -550,7 +561,7 @@ function drawScore() {
             h('td', { class: 'num' }, `${fmt(pts)}/${fmt(most)}`));
         }),
         factors.decay ? h('tr', null, h('th', { scope: 'row' }, 'Decay (idle days)'), h('td'), h('td', { class: 'num' }, fmt(Number(factors.decay)))) : null)) : null,
-    state.scores?.length ? sparkline(state.scores) : null,
+    (state.scores?.length ?? 0) > 1 ? sparkline(/** @type {any[]} */ (state.scores)) : null,
     state.scores?.length ? h('details', { class: 'score-history' },
       h('summary', null, `Score history (${state.scores.length})`),
       h('ol', { class: 'history-list' }, state.scores.map((s, i) => {
@@ -568,17 +579,18 @@ function fmt(n) {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
 
-/** A small line of the scores over time (oldest left). @param {any[]} scores newest first */
+/** A small line of the scores over time (oldest left). @param {any[]} scores newest first, at least two */
 function sparkline(scores) {
   const pts = [...scores].reverse().slice(-40);
   const w = 220;
   const hgt = 48;
-  const step = pts.length > 1 ? w / (pts.length - 1) : 0;
+  const step = w / (pts.length - 1);
   const coords = pts.map((s, i) => `${(i * step).toFixed(1)},${(hgt - (s.score / 100) * hgt).toFixed(1)}`).join(' ');
   const ns = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('viewBox', `-2 -2 ${w + 4} ${hgt + 4}`);
   svg.setAttribute('class', 'sparkline');
+  svg.setAttribute('preserveAspectRatio', 'none');
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', `Score over time: ${pts.map((s) => s.score).join(', ')}`);
   for (const y of [hgt - 0.7 * hgt, hgt - 0.4 * hgt]) {
@@ -590,15 +602,8 @@ function sparkline(scores) {
     line.setAttribute('class', 'band-line');
     svg.append(line);
   }
-  const poly = document.createElementNS(ns, pts.length > 1 ? 'polyline' : 'circle');
-  if (pts.length > 1) {
-    poly.setAttribute('points', coords);
-  } else {
-    const [x, y] = coords.split(',');
-    poly.setAttribute('cx', x);
-    poly.setAttribute('cy', y);
-    poly.setAttribute('r', '3');
-  }
+  const poly = document.createElementNS(ns, 'polyline');
+  poly.setAttribute('points', coords);
   poly.setAttribute('class', 'spark');
   svg.append(poly);
   return svg;
