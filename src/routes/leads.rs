@@ -201,6 +201,8 @@ pub struct ListLeadsQuery {
     pub stale: Option<bool>,
     /// `hot` (70-100), `warm` (40-69) or `cold` (0-39).
     pub band: Option<Band>,
+    /// Leads carrying this tag (case-insensitive).
+    pub tag: Option<String>,
     pub created_from: Option<NaiveDate>,
     pub created_to: Option<NaiveDate>,
     /// Only stale or overdue leads (the "needs attention" list).
@@ -465,6 +467,7 @@ pub async fn list_leads(
         owner_id: q.owner_id,
         stale: q.stale,
         band: q.band,
+        tag: q.tag,
         created_from: q.created_from,
         created_to: q.created_to,
         needs_attention: q.needs_attention.unwrap_or(false),

@@ -7,6 +7,8 @@ import { byId, h, replace, toast } from './dom.js';
 import { setupTheme } from './theme.js';
 import { setupStatus } from './status.js';
 import { describe } from './errors.js';
+import { setupBell } from './ui/bell.js';
+import { setupSearch } from './ui/search.js';
 
 route('login', /^\/login$/, () => import('./screens/login.js'), { public: true });
 route('signup', /^\/signup$/, () => import('./screens/signup.js'), { public: true });
@@ -20,6 +22,10 @@ route('companies', /^\/companies(?:\?(.*))?$/, () => import('./screens/companies
 route('company', /^\/companies\/([0-9a-f-]{36})$/, () => import('./screens/company.js'), { nav: 'companies' });
 route('activities', /^\/activities(?:\?(.*))?$/, () => import('./screens/activities.js'), { nav: 'activities' });
 route('import', /^\/import(?:\/([0-9a-f-]{36}))?$/, () => import('./screens/import.js'), { nav: 'import' });
+// Leads, and `#/deals/<id>` (a deal's board drawer, found by id).
+route('leads', /^\/leads(?:\/(attention))?(?:\?(.*))?$/, () => import('./screens/leads.js'), { nav: 'leads' });
+route('lead', /^\/leads\/([0-9a-f-]{36})$/, () => import('./screens/lead.js'), { nav: 'leads' });
+route('deal', /^\/deals\/([0-9a-f-]{36})$/, () => import('./screens/deal-link.js'), { nav: 'board' });
 
 /** @type {{ name: string, module: any, cleanup: (() => void)|null }|null} */
 let active = null;
@@ -63,6 +69,11 @@ function topbar() {
   const activeId = session.me.active_workspace?.id;
   replace(select, session.me.workspaces.map((/** @type {any} */ w) =>
     h('option', { value: w.id, selected: w.id === activeId }, `${w.name} (${w.role})`)));
+  // The notification bell and global search live in the top bar.
+  if (activeId) {
+    setupBell();
+    setupSearch();
+  }
 }
 
 /** After sign-in, sign-up or acceptance: load everything and go on. */

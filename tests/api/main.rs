@@ -18,6 +18,7 @@ mod deals;
 mod delivery;
 mod idempotency;
 mod invitations;
+mod lead_filters;
 mod leads;
 mod members;
 mod notifications;

@@ -52,6 +52,8 @@ pub struct LeadFilter {
     pub owner_id: Option<Uuid>,
     pub stale: Option<bool>,
     pub band: Option<Band>,
+    /// Leads carrying this tag (case-insensitive).
+    pub tag: Option<String>,
     pub created_from: Option<NaiveDate>,
     pub created_to: Option<NaiveDate>,
     /// Stale or overdue leads only (the "needs attention" list).
@@ -145,6 +147,7 @@ impl LeadState {
             || f.source.as_ref().is_some_and(|s| *s != l.source)
             || f.owner_id.is_some_and(|o| l.owner_id != Some(o))
             || f.band.is_some_and(|b| b != Band::of(l.score))
+            || f.tag.as_ref().is_some_and(|t| !l.tags.iter().any(|x| x.eq_ignore_ascii_case(t.trim())))
             || f.stale.is_some_and(|s| l.stale(now) != s)
             || f.created_from.is_some_and(|d| l.created_at.date_naive() < d)
             || f.created_to.is_some_and(|d| l.created_at.date_naive() > d)

@@ -1,5 +1,8 @@
 // Settings (`#/settings/<section>`): the workspace (name, currency),
-// pipelines and stages, members and invitations, API tokens. Each section
+// pipelines and stages, members and invitations, API tokens; lead
+// sources and scoring, web forms, notifications, email templates and
+// the outbox and job runs (in settings-leads.js and
+// settings-notifications.js). Each section
 // is shown to the roles the server lets act on it (docs/PERMISSIONS.md);
 // the server still decides, and its refusals are shown where they happen.
 
@@ -8,12 +11,19 @@ import { pulse, session, can, role, loadWorkspace } from '../session.js';
 import { describe } from '../errors.js';
 import { dateTime } from '../format.js';
 import { field, form, fieldError } from '../ui/form.js';
+import { leadsSection, widgetsSection } from './settings-leads.js';
+import { notificationsSection, templatesSection, operationsSection } from './settings-notifications.js';
 
 const SECTIONS = [
   { id: 'workspace', title: 'Workspace', show: () => true },
   { id: 'pipelines', title: 'Pipelines and stages', show: () => true },
   { id: 'members', title: 'Members and invitations', show: () => true },
   { id: 'tokens', title: 'API tokens', show: () => can.manageTokens() },
+  { id: 'leads', title: 'Lead sources and scoring', show: () => true, render: leadsSection },
+  { id: 'widgets', title: 'Web forms', show: () => can.manageSettings(), render: widgetsSection },
+  { id: 'notifications', title: 'Notifications', show: () => true, render: notificationsSection },
+  { id: 'templates', title: 'Email templates', show: () => can.managePipelines(), render: templatesSection },
+  { id: 'operations', title: 'Outbox and jobs', show: () => role() === 'owner', render: operationsSection },
 ];
 
 const SCOPES = ['deals:read', 'deals:write', 'events:subscribe', 'leads:read', 'leads:write', 'contacts:read', 'contacts:write',
@@ -42,7 +52,8 @@ export async function update([section]) {
   const el = /** @type {HTMLElement} */ (body);
   replace(el, h('p', { class: 'loading' }, 'Loading…'));
   try {
-    if (current.id === 'workspace') await workspaceSection(el);
+    if (current.render) await current.render(el);
+    else if (current.id === 'workspace') await workspaceSection(el);
     else if (current.id === 'pipelines') await pipelinesSection(el);
     else if (current.id === 'members') await membersSection(el);
     else await tokensSection(el);
