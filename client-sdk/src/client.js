@@ -16,6 +16,18 @@ import {
   stagesResource,
   dealsResource,
 } from './resources.js';
+import { leadsResource, leadSourcesResource, leadScoringResource, leadNurtureResource, leadWidgetsResource } from './leads.js';
+import {
+  contactsResource,
+  companiesResource,
+  activitiesResource,
+  customFieldsResource,
+  viewsResource,
+  searchResource,
+} from './records.js';
+import { notificationsResource, emailTemplatesResource, outboxResource, jobRunsResource } from './notifications.js';
+import { importsResource, cleanupResource } from './data.js';
+import { systemResource } from './system.js';
 
 /**
  * @typedef {import('./http.js').TransportOptions & import('./live.js').LiveOptions & {
@@ -76,8 +88,44 @@ export class PulseClient {
     this.pipelines = pipelinesResource(this);
     /** Stages of a pipeline. @type {import('./resources.js').StagesResource} */
     this.stages = stagesResource(this);
-    /** Deals, stage moves, products and history. @type {import('./resources.js').DealsResource} */
+    /** Deals, stage moves, products, history, export and merges. @type {import('./resources.js').DealsResource} */
     this.deals = dealsResource(this);
+    /** Leads: conversion, scores, engagement, needs attention, export. @type {import('./leads.js').LeadsResource} */
+    this.leads = leadsResource(this);
+    /** Lead sources, built-in and custom. @type {import('./leads.js').LeadSourcesResource} */
+    this.leadSources = leadSourcesResource(this);
+    /** Lead scoring weights. @type {import('./leads.js').LeadScoringResource} */
+    this.leadScoring = leadScoringResource(this);
+    /** Which lead statuses nurture. @type {import('./leads.js').LeadNurtureResource} */
+    this.leadNurture = leadNurtureResource(this);
+    /** Website form widgets, their public submission endpoint and script. @type {import('./leads.js').LeadWidgetsResource} */
+    this.leadWidgets = leadWidgetsResource(this);
+    /** Contacts: 360 view, bulk operations, export, merges. @type {import('./records.js').ContactsResource} */
+    this.contacts = contactsResource(this);
+    /** Companies: 360 view, export, merges. @type {import('./records.js').CompaniesResource} */
+    this.companies = companiesResource(this);
+    /** Activities and tasks: complete, reopen, my tasks, export. @type {import('./records.js').ActivitiesResource} */
+    this.activities = activitiesResource(this);
+    /** Custom field definitions. @type {import('./records.js').CustomFieldsResource} */
+    this.customFields = customFieldsResource(this);
+    /** Saved views of lists. @type {import('./records.js').ViewsResource} */
+    this.views = viewsResource(this);
+    /** Global search. @type {import('./records.js').SearchResource} */
+    this.search = searchResource(this);
+    /** Notifications, preferences and workspace settings. @type {import('./notifications.js').NotificationsResource} */
+    this.notifications = notificationsResource(this);
+    /** Nurture email templates. @type {import('./notifications.js').EmailTemplatesResource} */
+    this.emailTemplates = emailTemplatesResource(this);
+    /** The email outbox. @type {import('./notifications.js').OutboxResource} */
+    this.outbox = outboxResource(this);
+    /** Runs of the scheduled jobs. @type {import('./notifications.js').JobRunsResource} */
+    this.jobRuns = jobRunsResource(this);
+    /** CSV imports. @type {import('./data.js').ImportsResource} */
+    this.imports = importsResource(this);
+    /** The go-live checklist and duplicate groups. @type {import('./data.js').CleanupResource} */
+    this.cleanup = cleanupResource(this);
+    /** Health, readiness, metrics, the OpenAPI document. @type {import('./system.js').SystemResource} */
+    this.system = systemResource(this);
   }
 
   /**

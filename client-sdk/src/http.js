@@ -14,7 +14,8 @@ import { PulseError, errorFromResponse } from './errors.js';
 
 /**
  * @typedef {object} RequestOptions
- * @property {Record<string, string|number|boolean|null|undefined>} [query] Query parameters; null/undefined are left out.
+ * @property {Record<string, QueryValue|QueryValue[]>} [query] Query parameters; null/undefined are left out,
+ *   and an array repeats the parameter (`tag=a&tag=b`).
  * @property {unknown} [body] Sent as JSON; a `Blob`, `ArrayBuffer`, typed array or (with `contentType`)
  *   string is sent as it is, e.g. a CSV file for `POST /api/v1/imports`.
  * @property {string} [contentType] `Content-Type` of a body sent as it is (default: the Blob's type, else
@@ -25,6 +26,12 @@ import { PulseError, errorFromResponse } from './errors.js';
  * @property {Record<string, string>} [headers] Extra request headers.
  * @property {AbortSignal} [signal]
  * @property {boolean} [raw] Resolve to a {@link PulseResponse} instead of the parsed body.
+ * @property {boolean} [stream] Resolve to the fetch `Response` of a successful answer with its body
+ *   unread (a CSV export, for example), to stream it or read it with `text()`. Errors are still thrown
+ *   as {@link PulseError}s, and 429/503 are still retried.
+ */
+/**
+ * @typedef {string|number|boolean|null|undefined} QueryValue
  */
 
 /**
@@ -207,7 +214,9 @@ export class Transport {
     if (options.query) {
       const q = new URLSearchParams();
       for (const [k, v] of Object.entries(options.query)) {
-        if (v !== undefined && v !== null) q.append(k, String(v));
+        for (const one of Array.isArray(v) ? v : [v]) {
+          if (one !== undefined && one !== null) q.append(k, String(one));
+        }
       }
       const s = q.toString();
       if (s) url += (url.includes('?') ? '&' : '?') + s;
@@ -251,6 +260,7 @@ export class Transport {
       }
 
       this.storeCookies(res.headers);
+      if (options.stream && res.ok) return res;
       const text = res.status === 204 ? '' : await res.text();
       const type = res.headers.get('content-type') ?? '';
       /** @type {any} */

@@ -7,8 +7,38 @@
  * @typedef {{ request(method: string, path: string, options?: RequestOptions): Promise<any> }} Requester
  */
 
-/** @param {string} s */
-const enc = (s) => encodeURIComponent(String(s));
+/**
+ * A path segment, percent-encoded.
+ * @param {string} s
+ */
+export const enc = (s) => encodeURIComponent(String(s));
+
+/**
+ * A CSV export (`GET /api/v1/{list}/export`): the fetch `Response`, its
+ * body unread, so it can be streamed (`response.body`) or read at once
+ * (`await response.text()`). Refusals throw {@link PulseError}s as usual.
+ * @param {Requester} client @param {string} path
+ * @param {Record<string, any>} [query] The list's filters.
+ * @param {RequestOptions} [opts]
+ * @returns {Promise<Response>}
+ */
+export function exportCsv(client, path, query, opts = {}) {
+  return client.request('GET', path, {
+    ...opts,
+    query,
+    stream: true,
+    headers: { accept: 'text/csv, application/problem+json', ...opts.headers },
+  });
+}
+
+/**
+ * Merges duplicates: `POST {path}` with `{ keep_id, merge_ids }`.
+ * @param {Requester} client @param {string} path @param {string} keepId @param {string[]} mergeIds
+ * @param {RequestOptions} [opts]
+ */
+export function mergeRecords(client, path, keepId, mergeIds, opts) {
+  return client.request('POST', path, { ...opts, body: { keep_id: keepId, merge_ids: mergeIds } });
+}
 
 /**
  * @typedef {object} User
@@ -273,6 +303,48 @@ const enc = (s) => encodeURIComponent(String(s));
  * @property {string} [after_id] ...or just after this one; neither: the end of the column.
  */
 /**
+ * @typedef {object} DealListResponse
+ * @property {Deal[]} deals
+ * @property {number} total How many deals match the filters.
+ * @property {number} offset
+ * @property {number} limit
+ */
+/**
+ * @typedef {object} DealQuery
+ * @property {string} [pipeline_id]
+ * @property {string} [stage_id]
+ * @property {string} [owner_id]
+ * @property {string} [contact_id]
+ * @property {string} [company_id]
+ * @property {string} [tag]
+ * @property {number} [min_amount]
+ * @property {number} [max_amount]
+ * @property {string} [close_from]
+ * @property {string} [close_to]
+ * @property {boolean} [stale]
+ * @property {boolean} [at_risk]
+ * @property {string} [q]
+ * @property {boolean} [deleted]
+ * @property {string} [sort]
+ * @property {'asc'|'desc'} [order]
+ * @property {number} [offset]
+ * @property {number} [limit] 1 to 200.
+ */
+/**
+ * What a merge moved to the kept record.
+ * @typedef {object} Moved
+ * @property {number} deals Deals relinked (contact and company merges).
+ * @property {number} leads Lead conversions relinked.
+ * @property {number} activities
+ * @property {number} contacts Contacts moved to the kept company (company merges).
+ */
+/**
+ * @typedef {object} DealMerge
+ * @property {Deal} deal The kept deal.
+ * @property {string[]} merged_ids The deals merged into it, now deleted.
+ * @property {Moved} moved
+ */
+/**
  * @typedef {object} ProductLine
  * @property {string} name
  * @property {number} unit_price Minor units of the deal's currency.
@@ -281,44 +353,71 @@ const enc = (s) => encodeURIComponent(String(s));
  */
 
 /**
- * A conventional collection at `path`: list, get, create, update, remove.
- * Most CRM resources (deals, contacts, companies, activities, leads...)
- * are this plus a few extra methods.
+ * A conventional collection at `path`: list, get, create, update, remove,
+ * and `all`, which walks every page. Most CRM resources (deals, contacts,
+ * companies, activities, leads...) are this plus a few extra methods.
  *
- * @template [T=any]
+ * @template [T=any] The item.
+ * @template [P=any] A page of the list.
  * @param {Requester} client
  * @param {string} path e.g. `/api/v1/deals`
- * @param {{ listKey?: string }} [options] When the list answer wraps its items
- *   (`{"deals": [...]}`), `list` still resolves to the whole answer; `listKey`
- *   names the field `all()` pages through.
+ * @param {{ listKey?: string }} [options] `listKey` names the field of the
+ *   list answer that holds the items (`items` by default, `deals` for
+ *   `{"deals": [...]}`); `list` resolves to the whole answer either way.
  */
 export function collection(client, path, options = {}) {
   const listKey = options.listKey ?? 'items';
   return {
-    /** @param {Record<string, any>} [query] @param {RequestOptions} [opts] */
+    /** One page. @param {Record<string, any>} [query] @param {RequestOptions} [opts] @returns {Promise<P>} */
     list: (query, opts) => client.request('GET', path, { ...opts, query }),
     /** @param {string} id @param {RequestOptions} [opts] @returns {Promise<T>} */
     get: (id, opts) => client.request('GET', `${path}/${enc(id)}`, opts),
     /** @param {Partial<T>|Record<string, any>} body @param {RequestOptions} [opts] @returns {Promise<T>} */
     create: (body, opts) => client.request('POST', path, { ...opts, body }),
-    /** @param {string} id @param {Partial<T>|Record<string, any>} body @param {RequestOptions} [opts] @returns {Promise<T>} */
+    /**
+     * Changes some fields (PATCH); pass `{ ifMatch: item.version }` to refuse
+     * the change with 412 `version_mismatch` if someone changed it since.
+     * @param {string} id @param {Partial<T>|Record<string, any>} body @param {RequestOptions} [opts] @returns {Promise<T>}
+     */
     update: (id, body, opts) => client.request('PATCH', `${path}/${enc(id)}`, { ...opts, body }),
     /** @param {string} id @param {RequestOptions} [opts] @returns {Promise<void>} */
     remove: (id, opts) => client.request('DELETE', `${path}/${enc(id)}`, opts),
     /**
-     * Every item, following `next_cursor` page by page.
+     * Every item the query selects, page by page: it follows `next_cursor`
+     * (cursor lists), `offset` (lists with `offset`, `limit`, `total`) or
+     * `page` (lists with `page`, `limit`, `total`), whichever the answer has.
      * @param {Record<string, any>} [query]
      * @returns {AsyncGenerator<T>}
      */
-    async *all(query = {}) {
-      let cursor = query.cursor;
-      do {
-        const page = await client.request('GET', path, { query: { ...query, cursor } });
-        for (const item of page[listKey] ?? []) yield item;
-        cursor = page.next_cursor;
-      } while (cursor);
-    },
+    all: (query = {}) => pages(client, path, listKey, query),
   };
+}
+
+/**
+ * Walks the pages of a list answer, whatever its paging style.
+ * @param {Requester} client @param {string} path @param {string} listKey @param {Record<string, any>} query
+ * @returns {AsyncGenerator<any>}
+ */
+export async function* pages(client, path, listKey, query) {
+  let q = { ...query };
+  for (;;) {
+    const page = await client.request('GET', path, { query: q });
+    /** @type {any[]} */
+    const items = page?.[listKey] ?? [];
+    yield* items;
+    if (page?.next_cursor) {
+      q = { ...q, cursor: page.next_cursor };
+    } else if (typeof page?.total === 'number' && typeof page.offset === 'number') {
+      const next = page.offset + items.length;
+      if (items.length === 0 || next >= page.total) return;
+      q = { ...q, offset: next };
+    } else if (typeof page?.total === 'number' && typeof page.page === 'number' && typeof page.limit === 'number') {
+      if (items.length === 0 || page.page * page.limit >= page.total) return;
+      q = { ...q, page: page.page + 1 };
+    } else {
+      return;
+    }
+  }
 }
 
 /**
@@ -554,15 +653,31 @@ export function stagesResource(client) {
 }
 
 /**
- * `/api/v1/deals`: the collection, stage moves, restore, history and
- * product lines. `update` takes `{ ifMatch: deal.version }`.
+ * `/api/v1/deals`: the collection, stage moves, restore, history,
+ * product lines, the CSV export and merges. `update` takes
+ * `{ ifMatch: deal.version }`.
  * @param {Requester} client
  */
 export function dealsResource(client) {
-  /** @type {ReturnType<typeof collection<Deal>>} */
+  /** @type {ReturnType<typeof collection<Deal, DealListResponse>>} */
   const base = collection(client, '/api/v1/deals', { listKey: 'deals' });
   return {
     ...base,
+    /** One page of deals (`offset`, `limit`, `total`). @param {DealQuery} [query] @param {RequestOptions} [opts] @returns {Promise<DealListResponse>} */
+    list: (query, opts) => base.list(query, opts),
+    /** Every deal the filters select, page by page. @param {DealQuery} [query] @returns {AsyncGenerator<Deal>} */
+    all: (query) => base.all(query),
+    /**
+     * The deals the filters select as a CSV file (owners and managers).
+     * @param {DealQuery} [query] @param {RequestOptions} [opts] @returns {Promise<Response>}
+     */
+    export: (query, opts) => exportCsv(client, '/api/v1/deals/export', query, opts),
+    /**
+     * Merges `mergeIds` into `keepId`: activities and lead conversions move
+     * to the kept deal, the others are deleted (restorable).
+     * @param {string} keepId @param {string[]} mergeIds @param {RequestOptions} [opts] @returns {Promise<DealMerge>}
+     */
+    merge: (keepId, mergeIds, opts) => mergeRecords(client, '/api/v1/deals/merge', keepId, mergeIds, opts),
     /**
      * Moves a deal to a stage and a place in its column.
      * @param {string} id @param {MoveDeal} body

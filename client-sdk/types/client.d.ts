@@ -44,8 +44,44 @@ export class PulseClient {
     pipelines: import("./resources.js").PipelinesResource;
     /** Stages of a pipeline. @type {import('./resources.js').StagesResource} */
     stages: import("./resources.js").StagesResource;
-    /** Deals, stage moves, products and history. @type {import('./resources.js').DealsResource} */
+    /** Deals, stage moves, products, history, export and merges. @type {import('./resources.js').DealsResource} */
     deals: import("./resources.js").DealsResource;
+    /** Leads: conversion, scores, engagement, needs attention, export. @type {import('./leads.js').LeadsResource} */
+    leads: import("./leads.js").LeadsResource;
+    /** Lead sources, built-in and custom. @type {import('./leads.js').LeadSourcesResource} */
+    leadSources: import("./leads.js").LeadSourcesResource;
+    /** Lead scoring weights. @type {import('./leads.js').LeadScoringResource} */
+    leadScoring: import("./leads.js").LeadScoringResource;
+    /** Which lead statuses nurture. @type {import('./leads.js').LeadNurtureResource} */
+    leadNurture: import("./leads.js").LeadNurtureResource;
+    /** Website form widgets, their public submission endpoint and script. @type {import('./leads.js').LeadWidgetsResource} */
+    leadWidgets: import("./leads.js").LeadWidgetsResource;
+    /** Contacts: 360 view, bulk operations, export, merges. @type {import('./records.js').ContactsResource} */
+    contacts: import("./records.js").ContactsResource;
+    /** Companies: 360 view, export, merges. @type {import('./records.js').CompaniesResource} */
+    companies: import("./records.js").CompaniesResource;
+    /** Activities and tasks: complete, reopen, my tasks, export. @type {import('./records.js').ActivitiesResource} */
+    activities: import("./records.js").ActivitiesResource;
+    /** Custom field definitions. @type {import('./records.js').CustomFieldsResource} */
+    customFields: import("./records.js").CustomFieldsResource;
+    /** Saved views of lists. @type {import('./records.js').ViewsResource} */
+    views: import("./records.js").ViewsResource;
+    /** Global search. @type {import('./records.js').SearchResource} */
+    search: import("./records.js").SearchResource;
+    /** Notifications, preferences and workspace settings. @type {import('./notifications.js').NotificationsResource} */
+    notifications: import("./notifications.js").NotificationsResource;
+    /** Nurture email templates. @type {import('./notifications.js').EmailTemplatesResource} */
+    emailTemplates: import("./notifications.js").EmailTemplatesResource;
+    /** The email outbox. @type {import('./notifications.js').OutboxResource} */
+    outbox: import("./notifications.js").OutboxResource;
+    /** Runs of the scheduled jobs. @type {import('./notifications.js').JobRunsResource} */
+    jobRuns: import("./notifications.js").JobRunsResource;
+    /** CSV imports. @type {import('./data.js').ImportsResource} */
+    imports: import("./data.js").ImportsResource;
+    /** The go-live checklist and duplicate groups. @type {import('./data.js').CleanupResource} */
+    cleanup: import("./data.js").CleanupResource;
+    /** Health, readiness, metrics, the OpenAPI document. @type {import('./system.js').SystemResource} */
+    system: import("./system.js").SystemResource;
     /**
      * The one generic request every resource is built on.
      * @param {string} method `GET`, `POST`, `PATCH`, `DELETE`...

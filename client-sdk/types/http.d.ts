@@ -78,9 +78,10 @@ export type RetryOptions = {
 };
 export type RequestOptions = {
     /**
-     * Query parameters; null/undefined are left out.
+     * Query parameters; null/undefined are left out,
+     * and an array repeats the parameter (`tag=a&tag=b`).
      */
-    query?: Record<string, string | number | boolean | null | undefined> | undefined;
+    query?: Record<string, QueryValue | QueryValue[]> | undefined;
     /**
      * Sent as JSON; a `Blob`, `ArrayBuffer`, typed array or (with `contentType`)
      * string is sent as it is, e.g. a CSV file for `POST /api/v1/imports`.
@@ -109,7 +110,14 @@ export type RequestOptions = {
      * Resolve to a {@link PulseResponse} instead of the parsed body.
      */
     raw?: boolean | undefined;
+    /**
+     * Resolve to the fetch `Response` of a successful answer with its body
+     * unread (a CSV export, for example), to stream it or read it with `text()`. Errors are still thrown
+     * as {@link PulseError}s, and 429/503 are still retried.
+     */
+    stream?: boolean | undefined;
 };
+export type QueryValue = string | number | boolean | null | undefined;
 export type PulseResponse<T = any> = {
     status: number;
     headers: Headers;

@@ -1,4 +1,20 @@
 /**
+ * A CSV export (`GET /api/v1/{list}/export`): the fetch `Response`, its
+ * body unread, so it can be streamed (`response.body`) or read at once
+ * (`await response.text()`). Refusals throw {@link PulseError}s as usual.
+ * @param {Requester} client @param {string} path
+ * @param {Record<string, any>} [query] The list's filters.
+ * @param {RequestOptions} [opts]
+ * @returns {Promise<Response>}
+ */
+export function exportCsv(client: Requester, path: string, query?: Record<string, any>, opts?: RequestOptions): Promise<Response>;
+/**
+ * Merges duplicates: `POST {path}` with `{ keep_id, merge_ids }`.
+ * @param {Requester} client @param {string} path @param {string} keepId @param {string[]} mergeIds
+ * @param {RequestOptions} [opts]
+ */
+export function mergeRecords(client: Requester, path: string, keepId: string, mergeIds: string[], opts?: RequestOptions): Promise<any>;
+/**
  * @typedef {object} User
  * @property {string} id
  * @property {string} email
@@ -260,6 +276,48 @@
  * @property {string} [after_id] ...or just after this one; neither: the end of the column.
  */
 /**
+ * @typedef {object} DealListResponse
+ * @property {Deal[]} deals
+ * @property {number} total How many deals match the filters.
+ * @property {number} offset
+ * @property {number} limit
+ */
+/**
+ * @typedef {object} DealQuery
+ * @property {string} [pipeline_id]
+ * @property {string} [stage_id]
+ * @property {string} [owner_id]
+ * @property {string} [contact_id]
+ * @property {string} [company_id]
+ * @property {string} [tag]
+ * @property {number} [min_amount]
+ * @property {number} [max_amount]
+ * @property {string} [close_from]
+ * @property {string} [close_to]
+ * @property {boolean} [stale]
+ * @property {boolean} [at_risk]
+ * @property {string} [q]
+ * @property {boolean} [deleted]
+ * @property {string} [sort]
+ * @property {'asc'|'desc'} [order]
+ * @property {number} [offset]
+ * @property {number} [limit] 1 to 200.
+ */
+/**
+ * What a merge moved to the kept record.
+ * @typedef {object} Moved
+ * @property {number} deals Deals relinked (contact and company merges).
+ * @property {number} leads Lead conversions relinked.
+ * @property {number} activities
+ * @property {number} contacts Contacts moved to the kept company (company merges).
+ */
+/**
+ * @typedef {object} DealMerge
+ * @property {Deal} deal The kept deal.
+ * @property {string[]} merged_ids The deals merged into it, now deleted.
+ * @property {Moved} moved
+ */
+/**
  * @typedef {object} ProductLine
  * @property {string} name
  * @property {number} unit_price Minor units of the deal's currency.
@@ -267,37 +325,50 @@
  * @property {number} [discount_bp]
  */
 /**
- * A conventional collection at `path`: list, get, create, update, remove.
- * Most CRM resources (deals, contacts, companies, activities, leads...)
- * are this plus a few extra methods.
+ * A conventional collection at `path`: list, get, create, update, remove,
+ * and `all`, which walks every page. Most CRM resources (deals, contacts,
+ * companies, activities, leads...) are this plus a few extra methods.
  *
- * @template [T=any]
+ * @template [T=any] The item.
+ * @template [P=any] A page of the list.
  * @param {Requester} client
  * @param {string} path e.g. `/api/v1/deals`
- * @param {{ listKey?: string }} [options] When the list answer wraps its items
- *   (`{"deals": [...]}`), `list` still resolves to the whole answer; `listKey`
- *   names the field `all()` pages through.
+ * @param {{ listKey?: string }} [options] `listKey` names the field of the
+ *   list answer that holds the items (`items` by default, `deals` for
+ *   `{"deals": [...]}`); `list` resolves to the whole answer either way.
  */
-export function collection<T = any>(client: Requester, path: string, options?: {
+export function collection<T = any, P = any>(client: Requester, path: string, options?: {
     listKey?: string;
 }): {
-    /** @param {Record<string, any>} [query] @param {RequestOptions} [opts] */
-    list: (query?: Record<string, any>, opts?: RequestOptions) => Promise<any>;
+    /** One page. @param {Record<string, any>} [query] @param {RequestOptions} [opts] @returns {Promise<P>} */
+    list: (query?: Record<string, any>, opts?: RequestOptions) => Promise<P>;
     /** @param {string} id @param {RequestOptions} [opts] @returns {Promise<T>} */
     get: (id: string, opts?: RequestOptions) => Promise<T>;
     /** @param {Partial<T>|Record<string, any>} body @param {RequestOptions} [opts] @returns {Promise<T>} */
     create: (body: Partial<T> | Record<string, any>, opts?: RequestOptions) => Promise<T>;
-    /** @param {string} id @param {Partial<T>|Record<string, any>} body @param {RequestOptions} [opts] @returns {Promise<T>} */
+    /**
+     * Changes some fields (PATCH); pass `{ ifMatch: item.version }` to refuse
+     * the change with 412 `version_mismatch` if someone changed it since.
+     * @param {string} id @param {Partial<T>|Record<string, any>} body @param {RequestOptions} [opts] @returns {Promise<T>}
+     */
     update: (id: string, body: Partial<T> | Record<string, any>, opts?: RequestOptions) => Promise<T>;
     /** @param {string} id @param {RequestOptions} [opts] @returns {Promise<void>} */
     remove: (id: string, opts?: RequestOptions) => Promise<void>;
     /**
-     * Every item, following `next_cursor` page by page.
+     * Every item the query selects, page by page: it follows `next_cursor`
+     * (cursor lists), `offset` (lists with `offset`, `limit`, `total`) or
+     * `page` (lists with `page`, `limit`, `total`), whichever the answer has.
      * @param {Record<string, any>} [query]
      * @returns {AsyncGenerator<T>}
      */
-    all(query?: Record<string, any>): AsyncGenerator<T>;
+    all: (query?: Record<string, any>) => AsyncGenerator<T>;
 };
+/**
+ * Walks the pages of a list answer, whatever its paging style.
+ * @param {Requester} client @param {string} path @param {string} listKey @param {Record<string, any>} query
+ * @returns {AsyncGenerator<any>}
+ */
+export function pages(client: Requester, path: string, listKey: string, query: Record<string, any>): AsyncGenerator<any>;
 /**
  * `POST /api/v1/auth/*`: sign-up, login, logout. These set or clear the
  * session cookie; the CSRF token in their answers is kept by the client.
@@ -539,11 +610,27 @@ export function stagesResource(client: Requester): {
     }) => Promise<Pipeline>;
 };
 /**
- * `/api/v1/deals`: the collection, stage moves, restore, history and
- * product lines. `update` takes `{ ifMatch: deal.version }`.
+ * `/api/v1/deals`: the collection, stage moves, restore, history,
+ * product lines, the CSV export and merges. `update` takes
+ * `{ ifMatch: deal.version }`.
  * @param {Requester} client
  */
 export function dealsResource(client: Requester): {
+    /** One page of deals (`offset`, `limit`, `total`). @param {DealQuery} [query] @param {RequestOptions} [opts] @returns {Promise<DealListResponse>} */
+    list: (query?: DealQuery, opts?: RequestOptions) => Promise<DealListResponse>;
+    /** Every deal the filters select, page by page. @param {DealQuery} [query] @returns {AsyncGenerator<Deal>} */
+    all: (query?: DealQuery) => AsyncGenerator<Deal>;
+    /**
+     * The deals the filters select as a CSV file (owners and managers).
+     * @param {DealQuery} [query] @param {RequestOptions} [opts] @returns {Promise<Response>}
+     */
+    export: (query?: DealQuery, opts?: RequestOptions) => Promise<Response>;
+    /**
+     * Merges `mergeIds` into `keepId`: activities and lead conversions move
+     * to the kept deal, the others are deleted (restorable).
+     * @param {string} keepId @param {string[]} mergeIds @param {RequestOptions} [opts] @returns {Promise<DealMerge>}
+     */
+    merge: (keepId: string, mergeIds: string[], opts?: RequestOptions) => Promise<DealMerge>;
     /**
      * Moves a deal to a stage and a place in its column.
      * @param {string} id @param {MoveDeal} body
@@ -571,23 +658,20 @@ export function dealsResource(client: Requester): {
         /** @param {string} id @param {string} lineId @returns {Promise<Deal>} */
         remove: (id: string, lineId: string) => Promise<Deal>;
     };
-    /** @param {Record<string, any>} [query] @param {RequestOptions} [opts] */
-    list: (query?: Record<string, any>, opts?: RequestOptions) => Promise<any>;
     /** @param {string} id @param {RequestOptions} [opts] @returns {Promise<T>} */
     get: (id: string, opts?: RequestOptions) => Promise<Deal>;
     /** @param {Partial<T>|Record<string, any>} body @param {RequestOptions} [opts] @returns {Promise<T>} */
     create: (body: Record<string, any> | Partial<Deal>, opts?: RequestOptions) => Promise<Deal>;
-    /** @param {string} id @param {Partial<T>|Record<string, any>} body @param {RequestOptions} [opts] @returns {Promise<T>} */
+    /**
+     * Changes some fields (PATCH); pass `{ ifMatch: item.version }` to refuse
+     * the change with 412 `version_mismatch` if someone changed it since.
+     * @param {string} id @param {Partial<T>|Record<string, any>} body @param {RequestOptions} [opts] @returns {Promise<T>}
+     */
     update: (id: string, body: Record<string, any> | Partial<Deal>, opts?: RequestOptions) => Promise<Deal>;
     /** @param {string} id @param {RequestOptions} [opts] @returns {Promise<void>} */
     remove: (id: string, opts?: RequestOptions) => Promise<void>;
-    /**
-     * Every item, following `next_cursor` page by page.
-     * @param {Record<string, any>} [query]
-     * @returns {AsyncGenerator<T>}
-     */
-    all(query?: Record<string, any>): AsyncGenerator<Deal, any, any>;
 };
+export function enc(s: string): string;
 export type User = {
     id: string;
     email: string;
@@ -914,6 +998,67 @@ export type MoveDeal = {
      * ...or just after this one; neither: the end of the column.
      */
     after_id?: string | undefined;
+};
+export type DealListResponse = {
+    deals: Deal[];
+    /**
+     * How many deals match the filters.
+     */
+    total: number;
+    offset: number;
+    limit: number;
+};
+export type DealQuery = {
+    pipeline_id?: string | undefined;
+    stage_id?: string | undefined;
+    owner_id?: string | undefined;
+    contact_id?: string | undefined;
+    company_id?: string | undefined;
+    tag?: string | undefined;
+    min_amount?: number | undefined;
+    max_amount?: number | undefined;
+    close_from?: string | undefined;
+    close_to?: string | undefined;
+    stale?: boolean | undefined;
+    at_risk?: boolean | undefined;
+    q?: string | undefined;
+    deleted?: boolean | undefined;
+    sort?: string | undefined;
+    order?: "asc" | "desc" | undefined;
+    offset?: number | undefined;
+    /**
+     * 1 to 200.
+     */
+    limit?: number | undefined;
+};
+/**
+ * What a merge moved to the kept record.
+ */
+export type Moved = {
+    /**
+     * Deals relinked (contact and company merges).
+     */
+    deals: number;
+    /**
+     * Lead conversions relinked.
+     */
+    leads: number;
+    activities: number;
+    /**
+     * Contacts moved to the kept company (company merges).
+     */
+    contacts: number;
+};
+export type DealMerge = {
+    /**
+     * The kept deal.
+     */
+    deal: Deal;
+    /**
+     * The deals merged into it, now deleted.
+     */
+    merged_ids: string[];
+    moved: Moved;
 };
 export type ProductLine = {
     name: string;
