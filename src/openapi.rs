@@ -147,6 +147,11 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         routes::email_templates::delete_email_template,
         routes::outbox::list_outbox,
         routes::jobs::list_job_runs,
+        routes::export::export_contacts,
+        routes::export::export_companies,
+        routes::export::export_activities,
+        routes::export::export_deals,
+        routes::export::export_leads,
     ),
     components(
         schemas(Problem, FieldError, Currency),

@@ -266,6 +266,7 @@ route_table! {
     patch "/api/v1/stages/{id}" => routes::pipelines::update_stage;
     delete "/api/v1/stages/{id}" => routes::pipelines::delete_stage;
     get "/api/v1/deals" => routes::deals::list_deals;
+    get "/api/v1/deals/export" => routes::export::export_deals;
     post "/api/v1/deals" => routes::deals::create_deal;
     get "/api/v1/deals/{id}" => routes::deals::get_deal;
     patch "/api/v1/deals/{id}" => routes::deals::update_deal;
@@ -278,6 +279,7 @@ route_table! {
     patch "/api/v1/deals/{id}/products/{line_id}" => routes::deals::update_product;
     delete "/api/v1/deals/{id}/products/{line_id}" => routes::deals::remove_product;
     get "/api/v1/leads" => routes::leads::list_leads;
+    get "/api/v1/leads/export" => routes::export::export_leads;
     post "/api/v1/leads" => routes::leads::create_lead;
     get "/api/v1/leads/{id}" => routes::leads::get_lead;
     patch "/api/v1/leads/{id}" => routes::leads::update_lead;
@@ -301,18 +303,21 @@ route_table! {
     get "/api/v1/contacts" => routes::contacts::list_contacts;
     post "/api/v1/contacts" => routes::contacts::create_contact;
     post "/api/v1/contacts/bulk" => routes::contacts::bulk_contacts;
+    get "/api/v1/contacts/export" => routes::export::export_contacts;
     get "/api/v1/contacts/{id}" => routes::contacts::get_contact;
     patch "/api/v1/contacts/{id}" => routes::contacts::update_contact;
     delete "/api/v1/contacts/{id}" => routes::contacts::delete_contact;
     get "/api/v1/contacts/{id}/overview" => routes::contacts::get_contact_overview;
     get "/api/v1/companies" => routes::companies::list_companies;
     post "/api/v1/companies" => routes::companies::create_company;
+    get "/api/v1/companies/export" => routes::export::export_companies;
     get "/api/v1/companies/{id}" => routes::companies::get_company;
     patch "/api/v1/companies/{id}" => routes::companies::update_company;
     delete "/api/v1/companies/{id}" => routes::companies::delete_company;
     get "/api/v1/companies/{id}/overview" => routes::companies::get_company_overview;
     get "/api/v1/activities" => routes::activities::list_activities;
     post "/api/v1/activities" => routes::activities::create_activity;
+    get "/api/v1/activities/export" => routes::export::export_activities;
     get "/api/v1/activities/{id}" => routes::activities::get_activity;
     patch "/api/v1/activities/{id}" => routes::activities::update_activity;
     post "/api/v1/activities/{id}/complete" => routes::activities::complete_activity;

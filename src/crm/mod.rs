@@ -19,6 +19,7 @@ pub mod activities;
 pub mod companies;
 pub mod contacts;
 pub mod custom_fields;
+pub mod export;
 pub mod search;
 pub mod views;
 

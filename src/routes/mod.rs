@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod custom_fields;
 pub mod deals;
 pub mod email_templates;
+pub mod export;
 pub mod health;
 pub mod invitations;
 pub mod jobs;
