@@ -152,6 +152,11 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         routes::export::export_activities,
         routes::export::export_deals,
         routes::export::export_leads,
+        routes::cleanup::get_checklist,
+        routes::cleanup::list_duplicates,
+        routes::cleanup::merge_contacts,
+        routes::cleanup::merge_companies,
+        routes::cleanup::merge_deals,
     ),
     components(
         schemas(Problem, FieldError, Currency),
@@ -180,6 +185,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         (name = "stream", description = "The live event stream (WebSocket; see docs/PROTOCOL.md)"),
         (name = "operations", description = "Health, readiness, metrics, the email outbox and scheduled job runs"),
         (name = "docs", description = "This document"),
+        (name = "cleanup", description = "Data cleanup: the go-live checklist, duplicate groups and merges (owners and managers)"),
     )
 )]
 pub struct ApiDoc;

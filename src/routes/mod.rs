@@ -6,6 +6,7 @@ pub mod activities;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod cleanup;
 pub mod companies;
 pub mod contacts;
 pub mod custom_fields;
