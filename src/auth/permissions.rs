@@ -225,7 +225,11 @@ mod tests {
     fn exports_and_cleanup_are_for_owners_and_managers_only() {
         for action in [Action::ExportData, Action::CleanUpData] {
             for role in Role::ALL {
-                assert_eq!(role_allows(role, action), matches!(role, Role::Owner | Role::Manager), "{role:?} {action:?}");
+                assert_eq!(
+                    role_allows(role, action),
+                    matches!(role, Role::Owner | Role::Manager),
+                    "{role:?} {action:?}"
+                );
             }
             assert_eq!(required_scope(action), None, "{action:?}");
         }

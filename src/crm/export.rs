@@ -270,9 +270,18 @@ fn custom_cell(v: Option<&Value>) -> String {
 
 /// Where the rows come from, and how far the export got.
 enum Source {
-    Contacts { filter: ContactFilter, after: Option<Uuid> },
-    Companies { filter: CompanyFilter, after: Option<Uuid> },
-    Activities { filter: ActivityFilter, after: Option<Uuid> },
+    Contacts {
+        filter: ContactFilter,
+        after: Option<Uuid>,
+    },
+    Companies {
+        filter: CompanyFilter,
+        after: Option<Uuid>,
+    },
+    Activities {
+        filter: ActivityFilter,
+        after: Option<Uuid>,
+    },
     /// A snapshot from the workspace actor.
     Deals(VecDeque<DealView>),
     Leads(VecDeque<LeadView>),
@@ -360,11 +369,8 @@ pub async fn start(
     rows: Rows,
 ) -> Result<Export, ApiError> {
     let client = state.db().await?;
-    let emails = db::members::select_members(&client, workspace_id)
-        .await?
-        .into_iter()
-        .map(|m| (m.user_id, m.email))
-        .collect();
+    let emails =
+        db::members::select_members(&client, workspace_id).await?.into_iter().map(|m| (m.user_id, m.email)).collect();
     let custom = match list.custom_entity() {
         Some(entity) => db::custom_fields::select_field_definitions(&client, workspace_id, Some(entity))
             .await?
@@ -640,9 +646,12 @@ impl Export {
     }
 
     fn finished_entry(&self, complete: bool, reason: Option<&str>) -> AuditEntry {
-        let details = serde_json::json!({
-            "list": self.list.name(), "filter": self.filter, "rows": self.sent, "complete": complete, "reason": reason,
+        let mut details = serde_json::json!({
+            "list": self.list.name(), "filter": self.filter, "rows": self.sent, "complete": complete,
         });
+        if let (Some(r), Some(map)) = (reason, details.as_object_mut()) {
+            map.insert("reason".into(), Value::from(r));
+        }
         AuditEntry::new(Some(self.workspace_id), Some(self.actor), "export.finished").details(details)
     }
 }

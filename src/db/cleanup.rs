@@ -252,10 +252,7 @@ pub async fn select_duplicate_groups(
         kind.keyed()
     );
     let rows = c.query(&sql, &[&workspace_id, &after, &limit]).await?;
-    Ok(rows
-        .iter()
-        .map(|r| DuplicateGroupRow { kind, key: r.get(0), count: r.get(1), records: r.get(2) })
-        .collect())
+    Ok(rows.iter().map(|r| DuplicateGroupRow { kind, key: r.get(0), count: r.get(1), records: r.get(2) }).collect())
 }
 
 /// How many groups of `kind` there are, and the ids of the records of

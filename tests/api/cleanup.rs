@@ -63,11 +63,20 @@ async fn the_checklist_counts_what_needs_fixing_with_sample_ids() {
     let pipelines = get(b, "/api/v1/pipelines").await;
     let lost = pipelines["pipelines"][0]["stages"].as_array().unwrap().iter().find(|s| s["kind"] == "lost").unwrap();
     let deal = post(b, "/api/v1/deals", json!({"title": "Gone", "contact_id": dup["id"]})).await;
-    let res = b.put(&format!("/api/v1/deals/{}/stage", id(&deal)), &json!({"stage_id": lost["id"], "lost_reason": "x"})).await;
+    let res = b
+        .put(&format!("/api/v1/deals/{}/stage", id(&deal)), &json!({"stage_id": lost["id"], "lost_reason": "x"}))
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     // A lost deal without a reason can only come from outside the API
     // (an import, an older version): made here directly.
-    app.db().await.execute("UPDATE deals SET lost_reason = NULL WHERE id = $1", &[&deal["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap()]).await.unwrap();
+    app.db()
+        .await
+        .execute(
+            "UPDATE deals SET lost_reason = NULL WHERE id = $1",
+            &[&deal["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap()],
+        )
+        .await
+        .unwrap();
     post(b, "/api/v1/deals", json!({"title": "Twice", "contact_id": dup["id"]})).await;
     post(b, "/api/v1/deals", json!({"title": "  twice ", "contact_id": dup["id"]})).await;
     post(b, "/api/v1/deals", json!({"title": "Twice", "contact_id": no_name["id"]})).await;
@@ -87,7 +96,8 @@ async fn the_checklist_counts_what_needs_fixing_with_sample_ids() {
     for (key, count, sample) in cases {
         let i = item(key);
         assert_eq!(i["count"], count, "{key}: {i}");
-        let ids: Vec<String> = i["sample_ids"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+        let ids: Vec<String> =
+            i["sample_ids"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
         if sample.is_empty() {
             assert_eq!(ids.len(), 2, "{key}: the two records of the group");
         } else {
@@ -114,7 +124,10 @@ async fn duplicate_groups_use_normalised_keys_oldest_first_and_page_by_key() {
     let page = get(b, "/api/v1/cleanup/duplicates?entity=contacts&limit=1").await;
     let g = &page["groups"][0];
     assert_eq!(page["groups"].as_array().unwrap().len(), 1);
-    assert_eq!((g["by"].as_str(), g["key"].as_str(), g["count"].as_i64()), (Some("email"), Some("ann@example.com"), Some(2)));
+    assert_eq!(
+        (g["by"].as_str(), g["key"].as_str(), g["count"].as_i64()),
+        (Some("email"), Some("ann@example.com"), Some(2))
+    );
     assert_eq!(g["ids"], json!([id(&first), id(&second)]), "oldest first: the first is the one kept");
     let next = page["next"].as_str().expect("a next page");
     let page = get(b, &format!("/api/v1/cleanup/duplicates?entity=contacts&limit=1&after={next}")).await;
@@ -157,7 +170,9 @@ async fn merging_contacts_moves_deals_activities_and_lead_conversions_and_delete
     ws.welcome().await;
     assert_eq!(ws.subscribe(&["contacts"], None).await["msg"], "subscribed");
 
-    let keep = post(b, "/api/v1/contacts", json!({"first_name": "Kim", "last_name": "Kept", "email": "kim@example.com"})).await;
+    let keep =
+        post(b, "/api/v1/contacts", json!({"first_name": "Kim", "last_name": "Kept", "email": "kim@example.com"}))
+            .await;
     let dup = post(b, "/api/v1/contacts", json!({"first_name": "Kimberly", "email": "KIM.dup@example.com"})).await;
     let other = post(b, "/api/v1/contacts", json!({"first_name": "Dup", "last_name": "Two"})).await;
     let (k, d, o) = (id(&keep), id(&dup), id(&other));
@@ -230,7 +245,9 @@ async fn merging_companies_moves_contacts_deals_activities_and_lead_conversions(
     let keep = post(b, "/api/v1/companies", json!({"name": "Umbrella Corporation", "domain": "umbrella.com"})).await;
     let dup = post(b, "/api/v1/companies", json!({"name": "Umbrella Corp"})).await;
     let (k, d) = (id(&keep), id(&dup));
-    let person = post(b, "/api/v1/contacts", json!({"first_name": "Alice", "email": "alice@umbrella.com", "company_id": d})).await;
+    let person =
+        post(b, "/api/v1/contacts", json!({"first_name": "Alice", "email": "alice@umbrella.com", "company_id": d}))
+            .await;
     let deal = post(b, "/api/v1/deals", json!({"title": "Vaccine", "company_id": d})).await;
     let call = post(b, "/api/v1/activities", json!({"type": "call", "subject": "Call", "company_id": d})).await;
     let lead = convert_lead(b, "alice@umbrella.com", "Umbrella Corp").await;
@@ -249,11 +266,15 @@ async fn merging_companies_moves_contacts_deals_activities_and_lead_conversions(
     assert_eq!((contact["company_id"].as_str(), contact["version"].as_i64()), (Some(k.as_str()), Some(2)));
     assert_eq!(contact["company_name"], "Umbrella Corporation");
     let now = get(b, &format!("/api/v1/deals/{}", id(&deal))).await;
-    assert_eq!((now["company_id"].as_str(), now["company_name"].as_str()), (Some(k.as_str()), Some("Umbrella Corporation")));
+    assert_eq!(
+        (now["company_id"].as_str(), now["company_name"].as_str()),
+        (Some(k.as_str()), Some("Umbrella Corporation"))
+    );
     assert_eq!(get(b, &format!("/api/v1/activities/{}", id(&call))).await["company_id"], k);
     assert_eq!(get(b, &format!("/api/v1/leads/{}", id(&lead))).await["converted"]["company_id"], k);
     assert_eq!(audit(&ann, "company.merged").await[0]["details"]["merged_ids"], json!([d]));
-    let kinds: Vec<String> = [ws.next().await, ws.next().await].iter().map(|e| e["type"].as_str().unwrap().to_owned()).collect();
+    let kinds: Vec<String> =
+        [ws.next().await, ws.next().await].iter().map(|e| e["type"].as_str().unwrap().to_owned()).collect();
     assert_eq!(kinds, ["contact.updated", "company.merged"], "the moved contact, then the merge");
 }
 
@@ -289,7 +310,8 @@ async fn merging_deals_moves_activities_and_lead_conversions_and_deletes_the_mer
     assert!(get(b, &format!("/api/v1/deals/{k}")).await["last_activity_at"].is_string(), "the task counts for it");
     let audited = audit(&ann, "deal.merged").await;
     assert_eq!((audited.len(), audited[0]["target_id"].as_str()), (1, Some(k.as_str())));
-    let kinds: Vec<String> = [ws.next().await, ws.next().await].iter().map(|e| e["type"].as_str().unwrap().to_owned()).collect();
+    let kinds: Vec<String> =
+        [ws.next().await, ws.next().await].iter().map(|e| e["type"].as_str().unwrap().to_owned()).collect();
     assert_eq!(kinds, ["deal.deleted", "deal.merged"]);
     let board = get(b, &format!("/api/v1/pipelines/{pipeline}/board")).await;
     let cards: usize = board["columns"].as_array().unwrap().iter().map(|c| c["cards"].as_array().unwrap().len()).sum();
@@ -336,7 +358,9 @@ async fn reps_viewers_and_tokens_cannot_clean_up() {
     let owner = app.signup("owner@example.com", "Acme").await;
     let rep = app.member_of(&owner, "rep@example.com", "rep").await;
     let viewer = app.member_of(&owner, "viewer@example.com", "viewer").await;
-    let token = post(&owner.browser, "/api/v1/tokens", json!({"name": "All", "scopes": pulse::auth::permissions::SCOPES})).await;
+    let token =
+        post(&owner.browser, "/api/v1/tokens", json!({"name": "All", "scopes": pulse::auth::permissions::SCOPES}))
+            .await;
     let bot = app.bearer(token["token"].as_str().unwrap());
     let a = post(&rep.browser, "/api/v1/contacts", json!({"first_name": "A"})).await;
     let c = post(&rep.browser, "/api/v1/contacts", json!({"first_name": "C"})).await;
@@ -406,7 +430,12 @@ async fn concurrent_merges_leave_every_relation_on_a_live_record() {
         let deals = get(b, "/api/v1/deals?limit=200").await;
         for d in deals["deals"].as_array().unwrap() {
             let c = d["contact_id"].as_str().unwrap();
-            assert_eq!(b.get(&format!("/api/v1/contacts/{c}")).await.status(), StatusCode::OK, "deal {} on a live contact", d["title"]);
+            assert_eq!(
+                b.get(&format!("/api/v1/contacts/{c}")).await.status(),
+                StatusCode::OK,
+                "deal {} on a live contact",
+                d["title"]
+            );
         }
     }
 }

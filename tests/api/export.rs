@@ -182,8 +182,11 @@ async fn exports_hold_what_the_list_filters_select() {
     ];
     for (list, query, items) in cases {
         // The list with a page that holds everything, against the export.
-        let page_query =
-            if query.contains("limit=1") { query.replace("limit=1", "limit=200") } else { format!("{query}&limit=200") };
+        let page_query = if query.contains("limit=1") {
+            query.replace("limit=1", "limit=200")
+        } else {
+            format!("{query}&limit=200")
+        };
         let listed: Value = b.get(&format!("{list}{page_query}")).await.json().await.unwrap();
         let want: BTreeSet<String> = listed[items].as_array().unwrap().iter().map(id).collect();
         assert!(!want.is_empty(), "{list}{query} selects something");
@@ -247,8 +250,9 @@ async fn only_owners_and_managers_export() {
     let manager = app.member_of(&owner, "manager@example.com", "manager").await;
     let rep = app.member_of(&owner, "rep@example.com", "rep").await;
     let viewer = app.member_of(&owner, "viewer@example.com", "viewer").await;
-    let token = post(&owner.browser, "/api/v1/tokens", json!({"name": "All", "scopes": pulse::auth::permissions::SCOPES}))
-        .await;
+    let token =
+        post(&owner.browser, "/api/v1/tokens", json!({"name": "All", "scopes": pulse::auth::permissions::SCOPES}))
+            .await;
     let bot = app.bearer(token["token"].as_str().unwrap());
     for list in ["contacts", "companies", "activities", "deals", "leads"] {
         let path = format!("/api/v1/{list}/export");
@@ -270,7 +274,8 @@ async fn only_owners_and_managers_export() {
         .unwrap()
         .get(0);
     assert_eq!(refused, 0, "a refused export is not an export");
-    let tokens = app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'export.%' AND actor_token_id IS NOT NULL").await;
+    let tokens =
+        app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'export.%' AND actor_token_id IS NOT NULL").await;
     assert_eq!(tokens, 0);
 }
 

@@ -246,7 +246,10 @@ pub enum Outcome {
     Rescored(usize),
     /// How many deals and leads a `Relink` pointed elsewhere (for
     /// `MergeDeals`: the deals merged away and the leads relinked).
-    Relinked { deals: usize, leads: usize },
+    Relinked {
+        deals: usize,
+        leads: usize,
+    },
 }
 
 /// A committed write: its result and the seq of its last event.
@@ -552,7 +555,14 @@ impl<'a> Staged<'a> {
         json!({ "stages": stages, "pipeline": self.pipeline_totals(pipeline) })
     }
 
-    pub(crate) fn emit_deal(&mut self, kind: &str, caller: &Caller, old: Option<&Deal>, new: &Deal, extra: serde_json::Value) {
+    pub(crate) fn emit_deal(
+        &mut self,
+        kind: &str,
+        caller: &Caller,
+        old: Option<&Deal>,
+        new: &Deal,
+        extra: serde_json::Value,
+    ) {
         let mut audience = new.audience();
         if let Some(o) = old {
             audience.extend(o.audience());

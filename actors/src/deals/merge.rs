@@ -133,9 +133,7 @@ impl Staged<'_> {
             deals += 1;
         }
         let leads = match link {
-            LinkKind::Contact => {
-                self.relink_leads(caller, |c| from.contains(&c.contact_id), |c| c.contact_id = to.0)
-            }
+            LinkKind::Contact => self.relink_leads(caller, |c| from.contains(&c.contact_id), |c| c.contact_id = to.0),
             LinkKind::Company => self.relink_leads(
                 caller,
                 |c| c.company_id.is_some_and(|x| from.contains(&x)),
@@ -186,5 +184,107 @@ impl Staged<'_> {
         let titles: Vec<&str> = gone.iter().map(|d| d.title.as_str()).collect();
         self.audit(caller, "deal.merged", "deal", keep, json!({ "merged_ids": ids, "titles": titles, "leads": leads }));
         Ok(Outcome::Relinked { deals: gone.len(), leads })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use uuid::Uuid;
+
+    use super::LinkKind;
+    use crate::deals::command::{default_stages, Caller, Command, NewDeal, Origin, Outcome, Staged};
+    use crate::deals::model::{Pipeline, Stage};
+    use crate::deals::state::DealState;
+    use crate::event::{ActorKind, ActorRef};
+
+    fn caller(edit_any: bool) -> Caller {
+        let id = Uuid::now_v7();
+        Caller { actor: ActorRef { kind: ActorKind::User, id }, user_id: Some(id), edit_any, origin: Origin::default() }
+    }
+
+    fn state() -> DealState {
+        let pid = Uuid::now_v7();
+        let stages = default_stages()
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| Stage {
+                id: Uuid::now_v7(),
+                pipeline_id: pid,
+                name: s.name,
+                position: i as i32,
+                probability: s.probability,
+                color: s.color,
+                kind: s.kind,
+                sla_days: None,
+                auto_nurture: false,
+                version: 1,
+            })
+            .collect();
+        let now = Utc::now();
+        let p = Pipeline {
+            id: pid,
+            name: "Sales".into(),
+            position: 0,
+            archived: false,
+            stages,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        DealState::from_parts(vec![p], Vec::new())
+    }
+
+    fn new_deal(contact: Option<(Uuid, String)>) -> Command {
+        Command::CreateDeal(Box::new(NewDeal {
+            title: "d".into(),
+            amount: 100,
+            currency: "USD".into(),
+            pipeline_id: None,
+            stage_id: None,
+            probability: None,
+            expected_close_date: None,
+            next_action: None,
+            next_action_date: None,
+            owner_id: None,
+            contact,
+            company: None,
+            tags: Vec::new(),
+            shared_with: Vec::new(),
+            custom_fields: serde_json::json!({}),
+        }))
+    }
+
+    #[test]
+    fn a_relink_moves_every_deal_of_the_merged_contacts_and_only_managers_may() {
+        let base = state();
+        let leads = crate::leads::LeadState::default();
+        let mut staged = Staged::new(&base, &leads, Utc::now());
+        let manager = caller(true);
+        let (kept, gone, other) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let mut ids = Vec::new();
+        for contact in
+            [Some((gone, "Gone".to_owned())), Some((gone, "Gone".into())), Some((other, "Other".into())), None]
+        {
+            match staged.plan(&manager, new_deal(contact)) {
+                Ok(Outcome::Deal(d)) => ids.push(d.deal.id),
+                other => panic!("create: {other:?}"),
+            }
+        }
+        let relink = Command::Relink { link: LinkKind::Contact, from: vec![gone], to: (kept, "Kept".into()) };
+        assert!(staged.plan(&caller(false), relink.clone()).is_err(), "a rep cannot");
+        let events = staged.events.len();
+        match staged.plan(&manager, relink) {
+            Ok(Outcome::Relinked { deals: 2, leads: 0 }) => {}
+            other => panic!("relink: {other:?}"),
+        }
+        assert_eq!(staged.events.len(), events + 2, "one deal.updated per deal moved");
+        for id in &ids[..2] {
+            let d = staged.deal(*id).cloned().unwrap_or_else(|| panic!("deal {id}"));
+            assert_eq!((d.contact_id, d.contact_name.as_deref(), d.version), (Some(kept), Some("Kept"), 2));
+        }
+        assert_eq!(staged.deal(ids[2]).and_then(|d| d.contact_id), Some(other), "another contact's deal stays");
+        let into_itself = Command::Relink { link: LinkKind::Contact, from: vec![kept], to: (kept, "Kept".into()) };
+        assert!(staged.plan(&manager, into_itself).is_err());
     }
 }

@@ -121,12 +121,9 @@ struct Owner {
 
 /// Signs the benchmark's owner up, or in when an earlier run created it.
 async fn owner(base: &str) -> Result<Owner, String> {
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .timeout(Duration::from_secs(120))
-        .build()
-        .map_err(err)?;
-    let signup = json!({"email": EMAIL, "password": PASSWORD, "name": "Search Bench", "workspace_name": "Search bench"});
+    let http = reqwest::Client::builder().cookie_store(true).timeout(Duration::from_secs(120)).build().map_err(err)?;
+    let signup =
+        json!({"email": EMAIL, "password": PASSWORD, "name": "Search Bench", "workspace_name": "Search bench"});
     let res = http.post(format!("{base}/api/v1/auth/signup")).header("origin", base).json(&signup).send().await;
     let res = res.map_err(err)?;
     let body: serde_json::Value = if res.status().is_success() {
@@ -236,13 +233,7 @@ pub async fn run(base: &str, n: i64, iterations: usize, baseline_rounds: usize, 
 
 /// One search as the owner: the server's time and the number of results.
 async fn search(owner: &Owner, q: &str) -> Result<(Duration, usize), String> {
-    let res = owner
-        .http
-        .get(format!("{}/api/v1/search", owner.base))
-        .query(&[("q", q)])
-        .send()
-        .await
-        .map_err(err)?;
+    let res = owner.http.get(format!("{}/api/v1/search", owner.base)).query(&[("q", q)]).send().await.map_err(err)?;
     if !res.status().is_success() {
         return Err(format!("search {q:?}: HTTP {}", res.status()));
     }
