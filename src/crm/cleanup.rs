@@ -136,6 +136,18 @@ fn merge_ids(req: &MergeRequest) -> Result<Vec<Uuid>, ApiError> {
     Ok(ids)
 }
 
+/// Takes the workspace's merge lock; 409 `merge_in_progress` when other
+/// merges hold it too long.
+async fn lock(tx: &impl deadpool_postgres::GenericClient, ws: Uuid) -> Result<(), ApiError> {
+    db::lock_merges(tx, ws).await.map_err(|e| match e.code() {
+        Some(c) if *c == tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE => ApiError::Conflict {
+            code: "merge_in_progress",
+            detail: "other merges are running in this workspace; try again in a moment".into(),
+        },
+        _ => ApiError::from(e),
+    })
+}
+
 fn relinked(o: &Outcome) -> (usize, usize) {
     match o {
         Outcome::Relinked { deals, leads } => (*deals, *leads),
@@ -155,7 +167,7 @@ pub async fn merge_contacts(
     let not_found = || ApiError::NotFound("contact");
     let mut client = state.db().await?;
     let tx = client.transaction().await?;
-    db::lock_merges(&tx, ws).await?;
+    lock(&tx, ws).await?;
     let name = db::select_contact_display_name(&tx, ws, keep).await?.ok_or_else(not_found)?;
     if db_contacts::select_contacts_by_ids(&tx, ws, &ids).await?.len() != ids.len() {
         return Err(not_found());
@@ -201,7 +213,7 @@ pub async fn merge_companies(
     let not_found = || ApiError::NotFound("company");
     let mut client = state.db().await?;
     let tx = client.transaction().await?;
-    db::lock_merges(&tx, ws).await?;
+    lock(&tx, ws).await?;
     let kept = db_companies::select_company(&tx, ws, keep).await?.ok_or_else(not_found)?;
     let mut names = Vec::with_capacity(ids.len());
     for id in &ids {
@@ -253,7 +265,7 @@ pub async fn merge_deals(state: &AppState, m: Merger, req: MergeRequest) -> Resu
     let reader = Reader { user_id: m.actor.user_id(), sees_all: true };
     let mut client = state.db().await?;
     let tx = client.transaction().await?;
-    db::lock_merges(&tx, ws).await?;
+    lock(&tx, ws).await?;
     for id in std::iter::once(keep).chain(ids.iter().copied()) {
         let live = state.realtime.deal(ws, id, reader).await?.is_some_and(|d| d.deal.deleted_at.is_none());
         if !live {

@@ -24,10 +24,14 @@ pub const COMPANY_LINKS: &[Link] = &[Link { table: "activities", column: "compan
 pub const DEAL_LINKS: &[Link] = &[Link { table: "activities", column: "deal_id" }];
 
 /// Waits for, then holds until the transaction ends, the workspace's merge
-/// lock: merges in a workspace run one at a time (see `crm::cleanup`).
+/// lock: merges in a workspace run one at a time (see `crm::cleanup`). A
+/// waiter holds a pooled connection, so it waits at most 5 s: then the
+/// error is `lock_not_available` (SQLSTATE 55P03).
 pub async fn lock_merges(c: &impl GenericClient, workspace_id: Uuid) -> Result<(), tokio_postgres::Error> {
+    c.batch_execute("SET LOCAL lock_timeout = '5s'").await?;
     c.execute("SELECT pg_advisory_xact_lock(hashtextextended('pulse-merge:' || $1::uuid::text, 0))", &[&workspace_id])
         .await?;
+    c.batch_execute("SET LOCAL lock_timeout TO DEFAULT").await?;
     Ok(())
 }
 

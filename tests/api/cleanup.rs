@@ -416,7 +416,9 @@ async fn concurrent_merges_leave_every_relation_on_a_live_record() {
         };
         let (r1, r2, r3) = tokio::join!(one(plan[0]), one(plan[1]), one(plan[2]));
         let statuses = [r1.status(), r2.status(), r3.status()];
-        assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::NOT_FOUND), "{statuses:?}");
+        // 409 `merge_in_progress` only if the others held the lock over 5 s.
+        let allowed = [StatusCode::OK, StatusCode::NOT_FOUND, StatusCode::CONFLICT];
+        assert!(statuses.iter().all(|s| allowed.contains(s)), "{statuses:?}");
         assert!(statuses.contains(&StatusCode::OK), "{statuses:?}: one of them wins");
         consistent(&app).await;
         let mut alive = 0;
