@@ -26,7 +26,7 @@ fn hit(r: &tokio_postgres::Row) -> HitRow {
 /// `limit` of them returned. A query matching fewer rows is ranked exactly;
 /// a broader one returns good matches, and typing more narrows it (see
 /// BENCHMARKS.md, "Search").
-pub const CANDIDATES: i64 = 500;
+pub const CANDIDATES: i64 = 200;
 
 /// Live contacts whose name, email, job title or phone match; the title is
 /// the name (or email), the subtitle the email and company.
