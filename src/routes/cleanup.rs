@@ -37,6 +37,7 @@ pub async fn get_checklist(state: web::Data<AppState>, member: Member<CleanUpDat
 pub struct DuplicatesQuery {
     /// `contacts` (by email), `companies` (by domain, then by name) or
     /// `deals` (by contact and title).
+    #[param(inline)]
     pub entity: DuplicateEntity,
     /// `next` of the previous page.
     #[param(pattern = "^([0-9a-f]{2}){1,600}$")]

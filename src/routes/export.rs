@@ -137,6 +137,8 @@ pub async fn export_deals(
     req: HttpRequest,
     query: web::Query<ListDealsQuery>,
 ) -> ApiResult<HttpResponse> {
+    // The window is checked like the list's, then not applied.
+    crate::routes::validate::list_window(query.q.as_deref(), query.offset, query.limit)?;
     let filter = query.filter()?;
     let ws = member.workspace_id;
     let page = DealPage { sort: DealSort::CreatedAt, descending: false, offset: 0, limit: usize::MAX };
@@ -162,7 +164,8 @@ pub async fn export_leads(
     req: HttpRequest,
     query: web::Query<ListLeadsQuery>,
 ) -> ApiResult<HttpResponse> {
-    crate::routes::validate::list_window(query.q.as_deref(), None, None)?;
+    // The window is checked like the list's, then not applied.
+    crate::routes::validate::list_window(query.q.as_deref(), query.offset, query.limit)?;
     let ws = member.workspace_id;
     let page = LeadPage { sort: LeadSort::CreatedAt, descending: false, offset: 0, limit: usize::MAX };
     let reader = LeadReader { user_id: member.user_id(), sees_all: true };
