@@ -149,6 +149,16 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         routes::email_templates::delete_email_template,
         routes::outbox::list_outbox,
         routes::jobs::list_job_runs,
+        routes::export::export_contacts,
+        routes::export::export_companies,
+        routes::export::export_activities,
+        routes::export::export_deals,
+        routes::export::export_leads,
+        routes::cleanup::get_checklist,
+        routes::cleanup::list_duplicates,
+        routes::cleanup::merge_contacts,
+        routes::cleanup::merge_companies,
+        routes::cleanup::merge_deals,
     ),
     components(
         schemas(Problem, FieldError, Currency),
@@ -177,6 +187,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         (name = "stream", description = "The live event stream (WebSocket; see docs/PROTOCOL.md)"),
         (name = "operations", description = "Health, readiness, metrics, the email outbox and scheduled job runs"),
         (name = "docs", description = "This document"),
+        (name = "cleanup", description = "Data cleanup: the go-live checklist, duplicate groups and merges (owners and managers)"),
     )
 )]
 pub struct ApiDoc;

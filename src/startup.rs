@@ -270,6 +270,8 @@ route_table! {
     patch "/api/v1/stages/{id}" => routes::pipelines::update_stage;
     delete "/api/v1/stages/{id}" => routes::pipelines::delete_stage;
     get "/api/v1/deals" => routes::deals::list_deals;
+    get "/api/v1/deals/export" => routes::export::export_deals;
+    post "/api/v1/deals/merge" => routes::cleanup::merge_deals;
     post "/api/v1/deals" => routes::deals::create_deal;
     get "/api/v1/deals/{id}" => routes::deals::get_deal;
     patch "/api/v1/deals/{id}" => routes::deals::update_deal;
@@ -282,6 +284,7 @@ route_table! {
     patch "/api/v1/deals/{id}/products/{line_id}" => routes::deals::update_product;
     delete "/api/v1/deals/{id}/products/{line_id}" => routes::deals::remove_product;
     get "/api/v1/leads" => routes::leads::list_leads;
+    get "/api/v1/leads/export" => routes::export::export_leads;
     post "/api/v1/leads" => routes::leads::create_lead;
     get "/api/v1/leads/{id}" => routes::leads::get_lead;
     patch "/api/v1/leads/{id}" => routes::leads::update_lead;
@@ -307,18 +310,23 @@ route_table! {
     get "/api/v1/contacts" => routes::contacts::list_contacts;
     post "/api/v1/contacts" => routes::contacts::create_contact;
     post "/api/v1/contacts/bulk" => routes::contacts::bulk_contacts;
+    get "/api/v1/contacts/export" => routes::export::export_contacts;
+    post "/api/v1/contacts/merge" => routes::cleanup::merge_contacts;
     get "/api/v1/contacts/{id}" => routes::contacts::get_contact;
     patch "/api/v1/contacts/{id}" => routes::contacts::update_contact;
     delete "/api/v1/contacts/{id}" => routes::contacts::delete_contact;
     get "/api/v1/contacts/{id}/overview" => routes::contacts::get_contact_overview;
     get "/api/v1/companies" => routes::companies::list_companies;
     post "/api/v1/companies" => routes::companies::create_company;
+    get "/api/v1/companies/export" => routes::export::export_companies;
+    post "/api/v1/companies/merge" => routes::cleanup::merge_companies;
     get "/api/v1/companies/{id}" => routes::companies::get_company;
     patch "/api/v1/companies/{id}" => routes::companies::update_company;
     delete "/api/v1/companies/{id}" => routes::companies::delete_company;
     get "/api/v1/companies/{id}/overview" => routes::companies::get_company_overview;
     get "/api/v1/activities" => routes::activities::list_activities;
     post "/api/v1/activities" => routes::activities::create_activity;
+    get "/api/v1/activities/export" => routes::export::export_activities;
     get "/api/v1/activities/{id}" => routes::activities::get_activity;
     patch "/api/v1/activities/{id}" => routes::activities::update_activity;
     post "/api/v1/activities/{id}/complete" => routes::activities::complete_activity;
@@ -345,6 +353,9 @@ route_table! {
     delete "/api/v1/email-templates/{id}" => routes::email_templates::delete_email_template;
     get "/api/v1/outbox" => routes::outbox::list_outbox;
     get "/api/v1/jobs/runs" => routes::jobs::list_job_runs;
+    // Data cleanup (the merges are listed next to their records above).
+    get "/api/v1/cleanup/checklist" => routes::cleanup::get_checklist;
+    get "/api/v1/cleanup/duplicates" => routes::cleanup::list_duplicates;
 }
 
 /// The browser app (`routes::app`), served from the binary. These routes

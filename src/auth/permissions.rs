@@ -53,6 +53,12 @@ pub enum Action {
     ManageNotifications,
     /// Read the email outbox and the scheduler's job runs.
     ReadOperations,
+    /// Export lists to CSV. People only: an export is a copy of the
+    /// workspace's data leaving it, audited per person.
+    ExportData,
+    /// The data cleanup tools: the go-live checklist, duplicate groups and
+    /// merging records. People only.
+    CleanUpData,
 }
 
 /// Whether a member with `role` may perform `action`.
@@ -177,6 +183,10 @@ policies! {
     ReadLeads => Action::Read(Entity::Leads);
     /// Owners, managers and reps; tokens with `leads:write`.
     WriteLeads => Action::Write(Entity::Leads);
+    /// Owners and managers; never a token.
+    ExportData => Action::ExportData;
+    /// Owners and managers; never a token.
+    CleanUpData => Action::CleanUpData;
 }
 
 #[cfg(test)]
@@ -209,6 +219,20 @@ mod tests {
             assert!(required_scope(Action::Write(e)).is_some(), "{e:?} write");
         }
         assert_eq!(required_scope(Action::ManageTokens), None);
+    }
+
+    #[test]
+    fn exports_and_cleanup_are_for_owners_and_managers_only() {
+        for action in [Action::ExportData, Action::CleanUpData] {
+            for role in Role::ALL {
+                assert_eq!(
+                    role_allows(role, action),
+                    matches!(role, Role::Owner | Role::Manager),
+                    "{role:?} {action:?}"
+                );
+            }
+            assert_eq!(required_scope(action), None, "{action:?}");
+        }
     }
 
     #[test]

@@ -16,9 +16,11 @@
 //!   that still reach the database become 422s, never 500s.
 
 pub mod activities;
+pub mod cleanup;
 pub mod companies;
 pub mod contacts;
 pub mod custom_fields;
+pub mod export;
 pub mod search;
 pub mod views;
 

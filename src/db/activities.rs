@@ -335,3 +335,23 @@ pub async fn touch_linked(
     }
     Ok(())
 }
+
+/// Matching activities with ids above `after`, in id order (ids are
+/// time-ordered UUIDv7s, so oldest first), at most `limit`: one keyset
+/// page of a list (CSV exports).
+pub async fn select_activities_after(
+    c: &impl GenericClient,
+    workspace_id: Uuid,
+    f: &ActivityFilter,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<ActivityRow>, tokio_postgres::Error> {
+    let mut p = Params::new();
+    let mut filter = filter_sql(workspace_id, f, &mut p);
+    if let Some(a) = after {
+        filter.push_str(&format!(" AND id > {}", p.bind(a)));
+    }
+    let limit = p.bind(limit);
+    let sql = format!("SELECT {COLUMNS} FROM activities WHERE {filter} ORDER BY id LIMIT {limit}");
+    Ok(c.query(&sql, &p.refs()).await?.iter().map(row).collect())
+}

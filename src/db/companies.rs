@@ -272,3 +272,22 @@ pub async fn select_companies(
     let rows = c.query(&sql, &p.refs()).await?.iter().map(row).collect();
     Ok((rows, total))
 }
+
+/// Matching companies with ids above `after`, in id order, at most
+/// `limit`: one keyset page of a list (CSV exports).
+pub async fn select_companies_after(
+    c: &impl GenericClient,
+    workspace_id: Uuid,
+    f: &CompanyFilter,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<CompanyRow>, tokio_postgres::Error> {
+    let mut p = Params::new();
+    let mut filter = filter_sql(workspace_id, f, &mut p);
+    if let Some(a) = after {
+        filter.push_str(&format!(" AND id > {}", p.bind(a)));
+    }
+    let limit = p.bind(limit);
+    let sql = format!("SELECT {COLUMNS} FROM companies WHERE {filter} ORDER BY id LIMIT {limit}");
+    Ok(c.query(&sql, &p.refs()).await?.iter().map(row).collect())
+}

@@ -386,3 +386,22 @@ pub async fn contact_exists(
         .await?;
     Ok(r.is_some())
 }
+
+/// Matching contacts with ids above `after`, in id order, at most `limit`:
+/// one keyset page of a list (CSV exports read whole lists this way).
+pub async fn select_contacts_after(
+    c: &impl GenericClient,
+    workspace_id: Uuid,
+    f: &ContactFilter,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<ContactRow>, tokio_postgres::Error> {
+    let mut p = Params::new();
+    let mut filter = filter_sql(workspace_id, f, &mut p);
+    if let Some(a) = after {
+        filter.push_str(&format!(" AND c.id > {}", p.bind(a)));
+    }
+    let limit = p.bind(limit);
+    let sql = format!("{SELECT} WHERE {filter} ORDER BY c.id LIMIT {limit}");
+    Ok(c.query(&sql, &p.refs()).await?.iter().map(row).collect())
+}

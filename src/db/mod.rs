@@ -6,6 +6,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod cleanup;
 pub mod companies;
 pub mod contacts;
 pub mod custom_fields;

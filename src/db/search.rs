@@ -1,7 +1,7 @@
 //! Full-text search, one query per record type over its `search` column
-//! (GIN-indexed, migration V6). Each returns hits with a title, subtitle
-//! and rank; `crm::search` merges them. Deals and leads add one function
-//! each here.
+//! (GIN-indexed, migrations V6 and V9; `crm_tsquery` as of V12). Each
+//! returns hits with a title, subtitle and rank; `crm::search` merges them.
+//! Every query ranks at most [`CANDIDATES`] matches (see there).
 
 use deadpool_postgres::GenericClient;
 use uuid::Uuid;
@@ -19,6 +19,15 @@ fn hit(r: &tokio_postgres::Row) -> HitRow {
     HitRow { id: r.get(0), title: r.get(1), subtitle: r.get(2), rank: r.get(3) }
 }
 
+/// How many matching rows are ranked at most. Ranking needs each row's
+/// `tsvector`, so ranking every match of a broad query (`smith` in a
+/// million contacts) would read thousands of rows; instead the first
+/// `CANDIDATES` matches the index (or scan) yields are ranked and the best
+/// `limit` of them returned. A query matching fewer rows is ranked exactly;
+/// a broader one returns good matches, and typing more narrows it (see
+/// BENCHMARKS.md, "Search").
+pub const CANDIDATES: i64 = 200;
+
 /// Live contacts whose name, email, job title or phone match; the title is
 /// the name (or email), the subtitle the email and company.
 pub async fn select_contact_hits(
@@ -28,18 +37,19 @@ pub async fn select_contact_hits(
     prefix: &str,
     limit: i64,
 ) -> Result<Vec<HitRow>, tokio_postgres::Error> {
+    // Candidates first, ranked, then the company of the best `limit` only.
     let rows = c
         .query(
-            "SELECT c.id,
-                    coalesce(nullif(btrim(c.first_name || ' ' || c.last_name), ''), c.email, ''),
-                    nullif(concat_ws(' · ', c.email, co.name), ''),
-                    ts_rank(c.search, q)
-             FROM contacts c
-             CROSS JOIN crm_tsquery($2, $3) q
-             LEFT JOIN companies co ON co.workspace_id = c.workspace_id AND co.id = c.company_id AND co.deleted_at IS NULL
-             WHERE c.workspace_id = $1 AND c.deleted_at IS NULL AND c.search @@ q
-             ORDER BY 4 DESC, c.id LIMIT $4",
-            &[&workspace_id, &head, &prefix, &limit],
+            "SELECT t.id, coalesce(nullif(btrim(t.first_name || ' ' || t.last_name), ''), t.email, ''),
+                    nullif(concat_ws(' · ', t.email, co.name), ''), t.rank
+             FROM (SELECT m.id, m.first_name, m.last_name, m.email, m.company_id, ts_rank(m.search, q) AS rank
+                   FROM (SELECT id, first_name, last_name, email, company_id, search FROM contacts
+                         WHERE workspace_id = $1 AND deleted_at IS NULL AND search @@ crm_tsquery($2, $3)
+                         LIMIT $5) m, crm_tsquery($2, $3) q
+                   ORDER BY rank DESC, m.id LIMIT $4) t
+             LEFT JOIN companies co ON co.workspace_id = $1 AND co.id = t.company_id AND co.deleted_at IS NULL
+             ORDER BY t.rank DESC, t.id",
+            &[&workspace_id, &head, &prefix, &limit, &CANDIDATES],
         )
         .await?;
     Ok(rows.iter().map(hit).collect())
@@ -55,11 +65,12 @@ pub async fn select_company_hits(
 ) -> Result<Vec<HitRow>, tokio_postgres::Error> {
     let rows = c
         .query(
-            "SELECT co.id, co.name, nullif(concat_ws(' · ', co.domain, co.industry), ''), ts_rank(co.search, q)
-             FROM companies co CROSS JOIN crm_tsquery($2, $3) q
-             WHERE co.workspace_id = $1 AND co.deleted_at IS NULL AND co.search @@ q
-             ORDER BY 4 DESC, co.id LIMIT $4",
-            &[&workspace_id, &head, &prefix, &limit],
+            "SELECT m.id, m.name, nullif(concat_ws(' · ', m.domain, m.industry), ''), ts_rank(m.search, q) AS rank
+             FROM (SELECT id, name, domain, industry, search FROM companies
+                   WHERE workspace_id = $1 AND deleted_at IS NULL AND search @@ crm_tsquery($2, $3)
+                   LIMIT $5) m, crm_tsquery($2, $3) q
+             ORDER BY rank DESC, m.id LIMIT $4",
+            &[&workspace_id, &head, &prefix, &limit, &CANDIDATES],
         )
         .await?;
     Ok(rows.iter().map(hit).collect())
@@ -76,18 +87,20 @@ pub async fn select_activity_hits(
 ) -> Result<Vec<HitRow>, tokio_postgres::Error> {
     let rows = c
         .query(
-            "SELECT a.id, a.subject, a.type || coalesce(': ' || nullif(left(a.body, 120), ''), ''), ts_rank(a.search, q)
-             FROM activities a CROSS JOIN crm_tsquery($2, $3) q
-             WHERE a.workspace_id = $1 AND a.search @@ q
-             ORDER BY 4 DESC, a.id LIMIT $4",
-            &[&workspace_id, &head, &prefix, &limit],
+            "SELECT m.id, m.subject, m.type || coalesce(': ' || nullif(left(m.body, 120), ''), ''),
+                    ts_rank(m.search, q) AS rank
+             FROM (SELECT id, subject, type, body, search FROM activities
+                   WHERE workspace_id = $1 AND search @@ crm_tsquery($2, $3)
+                   LIMIT $5) m, crm_tsquery($2, $3) q
+             ORDER BY rank DESC, m.id LIMIT $4",
+            &[&workspace_id, &head, &prefix, &limit, &CANDIDATES],
         )
         .await?;
     Ok(rows.iter().map(hit).collect())
 }
 
 /// Live deals whose title matches; `rep`: only the deals that rep owns or
-/// that are shared with them. The subtitle is the amount and currency.
+/// that are shared with them. The subtitle is the stage, amount and currency.
 pub async fn select_deal_hits(
     c: &impl GenericClient,
     workspace_id: Uuid,
@@ -98,13 +111,16 @@ pub async fn select_deal_hits(
 ) -> Result<Vec<HitRow>, tokio_postgres::Error> {
     let rows = c
         .query(
-            "SELECT d.id, d.title, s.name || ' · ' || (d.amount / 100.0)::numeric(20, 2) || ' ' || d.currency,
-                    ts_rank(d.search, q)
-             FROM deals d CROSS JOIN crm_tsquery($2, $3) q JOIN stages s ON s.id = d.stage_id
-             WHERE d.workspace_id = $1 AND d.deleted_at IS NULL AND d.search @@ q
-               AND ($5::uuid IS NULL OR d.owner_id = $5 OR $5 = ANY(d.shared_with))
-             ORDER BY 4 DESC, d.id LIMIT $4",
-            &[&workspace_id, &head, &prefix, &limit, &rep],
+            "SELECT t.id, t.title, s.name || ' · ' || (t.amount / 100.0)::numeric(20, 2) || ' ' || t.currency, t.rank
+             FROM (SELECT m.id, m.title, m.amount, m.currency, m.stage_id, ts_rank(m.search, q) AS rank
+                   FROM (SELECT id, title, amount, currency, stage_id, search FROM deals
+                         WHERE workspace_id = $1 AND deleted_at IS NULL AND search @@ crm_tsquery($2, $3)
+                           AND ($5::uuid IS NULL OR owner_id = $5 OR $5 = ANY(shared_with))
+                         LIMIT $6) m, crm_tsquery($2, $3) q
+                   ORDER BY rank DESC, m.id LIMIT $4) t
+             JOIN stages s ON s.id = t.stage_id
+             ORDER BY t.rank DESC, t.id",
+            &[&workspace_id, &head, &prefix, &limit, &rep, &CANDIDATES],
         )
         .await?;
     Ok(rows.iter().map(hit).collect())
@@ -121,13 +137,14 @@ pub async fn select_lead_hits(
 ) -> Result<Vec<HitRow>, tokio_postgres::Error> {
     let rows = c
         .query(
-            "SELECT l.id, coalesce(nullif(btrim(l.first_name || ' ' || l.last_name), ''), l.email, ''),
-                    nullif(concat_ws(' · ', l.status, l.email, l.company_name), ''), ts_rank(l.search, q)
-             FROM leads l CROSS JOIN crm_tsquery($2, $3) q
-             WHERE l.workspace_id = $1 AND l.deleted_at IS NULL AND l.search @@ q
-               AND ($5::uuid IS NULL OR l.owner_id = $5)
-             ORDER BY 4 DESC, l.id LIMIT $4",
-            &[&workspace_id, &head, &prefix, &limit, &rep],
+            "SELECT m.id, coalesce(nullif(btrim(m.first_name || ' ' || m.last_name), ''), m.email, ''),
+                    nullif(concat_ws(' · ', m.status, m.email, m.company_name), ''), ts_rank(m.search, q) AS rank
+             FROM (SELECT id, first_name, last_name, email, status, company_name, search FROM leads
+                   WHERE workspace_id = $1 AND deleted_at IS NULL AND search @@ crm_tsquery($2, $3)
+                     AND ($5::uuid IS NULL OR owner_id = $5)
+                   LIMIT $6) m, crm_tsquery($2, $3) q
+             ORDER BY rank DESC, m.id LIMIT $4",
+            &[&workspace_id, &head, &prefix, &limit, &rep, &CANDIDATES],
         )
         .await?;
     Ok(rows.iter().map(hit).collect())

@@ -215,6 +215,24 @@ pub struct ListLeadsQuery {
     pub limit: Option<u32>,
 }
 
+impl ListLeadsQuery {
+    /// The leads the list's filters select (the list and its CSV export).
+    pub fn filter(&self) -> LeadFilter {
+        LeadFilter {
+            q: self.q.clone(),
+            status: self.status,
+            source: self.source.clone(),
+            owner_id: self.owner_id,
+            stale: self.stale,
+            band: self.band,
+            tag: self.tag.clone(),
+            created_from: self.created_from,
+            created_to: self.created_to,
+            needs_attention: self.needs_attention.unwrap_or(false),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LeadListResponse {
     pub leads: Vec<LeadView>,
@@ -460,18 +478,7 @@ pub async fn list_leads(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let (offset, limit) = crate::routes::validate::list_window(q.q.as_deref(), q.offset, q.limit)?;
-    let filter = LeadFilter {
-        q: q.q,
-        status: q.status,
-        source: q.source,
-        owner_id: q.owner_id,
-        stale: q.stale,
-        band: q.band,
-        tag: q.tag,
-        created_from: q.created_from,
-        created_to: q.created_to,
-        needs_attention: q.needs_attention.unwrap_or(false),
-    };
+    let filter = q.filter();
     let page = LeadPage {
         sort: q.sort.unwrap_or_default(),
         descending: matches!(q.order, Some(SortOrder::Desc)),

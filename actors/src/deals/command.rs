@@ -218,6 +218,20 @@ pub enum Command {
         id: Uuid,
         move_to: Option<Uuid>,
     },
+    /// Point every deal (deleted ones included) and every lead conversion
+    /// that links to one of `from` at `to` (id, display name) instead: the
+    /// contacts or companies of a merge (see `merge.rs`).
+    Relink {
+        link: super::merge::LinkKind,
+        from: Vec<Uuid>,
+        to: (Uuid, String),
+    },
+    /// Merge deals into `keep`: lead conversions that name a merged deal
+    /// name `keep`, the merged deals are deleted (see `merge.rs`).
+    MergeDeals {
+        keep: Uuid,
+        merged: Vec<Uuid>,
+    },
 }
 
 /// What a successful write returns.
@@ -230,6 +244,12 @@ pub enum Outcome {
     Weights(crate::leads::Weights),
     /// How many leads changed score.
     Rescored(usize),
+    /// How many deals and leads a `Relink` pointed elsewhere (for
+    /// `MergeDeals`: the deals merged away and the leads relinked).
+    Relinked {
+        deals: usize,
+        leads: usize,
+    },
 }
 
 /// A committed write: its result and the seq of its last event.
@@ -406,7 +426,7 @@ impl<'a> Staged<'a> {
     }
 
     /// Stages a new deal snapshot, keeping totals right.
-    fn put_deal(&mut self, deal: Deal) {
+    pub(crate) fn put_deal(&mut self, deal: Deal) {
         if let Some(old) = self.deal(deal.id).cloned() {
             self.account(&old, -1);
         }
@@ -509,7 +529,7 @@ impl<'a> Staged<'a> {
         rank::between(self.last_rank(stage, moving).as_deref(), None)
     }
 
-    fn view(&self, d: &Deal) -> DealView {
+    pub(crate) fn view(&self, d: &Deal) -> DealView {
         let stage = self.stage(d.stage_id);
         let probability = stage.as_ref().map_or(0, |s| super::state::effective_probability(d, s));
         let sla_breached = stage
@@ -535,7 +555,14 @@ impl<'a> Staged<'a> {
         json!({ "stages": stages, "pipeline": self.pipeline_totals(pipeline) })
     }
 
-    fn emit_deal(&mut self, kind: &str, caller: &Caller, old: Option<&Deal>, new: &Deal, extra: serde_json::Value) {
+    pub(crate) fn emit_deal(
+        &mut self,
+        kind: &str,
+        caller: &Caller,
+        old: Option<&Deal>,
+        new: &Deal,
+        extra: serde_json::Value,
+    ) {
         let mut audience = new.audience();
         if let Some(o) = old {
             audience.extend(o.audience());
@@ -584,7 +611,7 @@ impl<'a> Staged<'a> {
         });
     }
 
-    fn audit(
+    pub(crate) fn audit(
         &mut self,
         caller: &Caller,
         action: &'static str,
@@ -608,7 +635,7 @@ impl<'a> Staged<'a> {
         self.deal(id).filter(|d| caller.may_touch(d)).cloned().ok_or(DealError::NotFound("deal"))
     }
 
-    fn live(&self, caller: &Caller, id: Uuid) -> Result<Deal, DealError> {
+    pub(crate) fn live(&self, caller: &Caller, id: Uuid) -> Result<Deal, DealError> {
         let d = self.touchable(caller, id)?;
         if d.deleted_at.is_some() {
             return Err(DealError::NotFound("deal"));
@@ -616,7 +643,7 @@ impl<'a> Staged<'a> {
         Ok(d)
     }
 
-    fn bump(&self, d: &mut Deal) {
+    pub(crate) fn bump(&self, d: &mut Deal) {
         d.version += 1;
         d.updated_at = self.now;
     }
@@ -651,6 +678,8 @@ impl<'a> Staged<'a> {
             }
             Command::UpdateStage { id, changes } => self.update_stage(caller, id, changes),
             Command::DeleteStage { id, move_to } => self.delete_stage(caller, id, move_to),
+            Command::Relink { link, from, to } => self.relink(caller, link, from, to),
+            Command::MergeDeals { keep, merged } => self.merge_deals(caller, keep, merged),
         }
     }
 

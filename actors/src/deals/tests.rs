@@ -24,6 +24,7 @@ enum Op {
     Delete { who: usize, deal: usize },
     Restore { who: usize, deal: usize },
     Line { who: usize, deal: usize, price: i64, qty: i32, bp: i32 },
+    Merge { who: usize, keep: usize, other: usize },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -37,6 +38,7 @@ fn op() -> impl Strategy<Value = Op> {
         (0..3usize, 0..40usize).prop_map(|(who, deal)| Op::Restore { who, deal }),
         (0..3usize, 0..40usize, 0..100_000i64, 1..50i32, 0..=10_000i32)
             .prop_map(|(who, deal, price, qty, bp)| Op::Line { who, deal, price, qty, bp }),
+        (0..3usize, 0..40usize, 0..40usize).prop_map(|(who, keep, other)| Op::Merge { who, keep, other }),
     ]
 }
 
@@ -134,6 +136,9 @@ impl World {
                 let line = NewLine { name: "l".into(), unit_price: price, quantity: qty, discount_bp: bp };
                 (who, Command::AddLine { deal_id: self.deal(deal), line })
             }
+            Op::Merge { who, keep, other } => {
+                (who, Command::MergeDeals { keep: self.deal(keep), merged: vec![self.deal(other)] })
+            }
         }
     }
 
@@ -171,6 +176,17 @@ impl World {
                     } else {
                         prop_assert!(result.is_ok(), "a valid move was refused: {result:?}");
                     }
+                }
+            }
+            if let (Op::Merge { keep, other, .. }, Ok(_)) = (op, &result) {
+                // Only managers merge; the merged deal is gone, the kept one live.
+                prop_assert!(caller.edit_any, "a rep merged deals");
+                prop_assert!(staged.deal(self.deal(*other)).is_some_and(|d| d.deleted_at.is_some()));
+                prop_assert!(staged.deal(self.deal(*keep)).is_some_and(|d| d.deleted_at.is_none()));
+            }
+            if let Op::Merge { keep, other, .. } = op {
+                if self.deal(*keep) == self.deal(*other) {
+                    prop_assert!(result.is_err(), "a deal merged into itself");
                 }
             }
             if let Ok(Outcome::Deal(d)) = &result {

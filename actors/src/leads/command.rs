@@ -145,7 +145,7 @@ impl Staged<'_> {
         l.score = s.score;
     }
 
-    fn emit_lead(
+    pub(crate) fn emit_lead(
         &mut self,
         kind: &str,
         caller: Option<&Caller>,
@@ -170,7 +170,7 @@ impl Staged<'_> {
         });
     }
 
-    fn put_lead(&mut self, l: Lead) {
+    pub(crate) fn put_lead(&mut self, l: Lead) {
         self.leads.insert(l.id, l);
     }
 

@@ -14,6 +14,7 @@
 mod api;
 mod board;
 mod commands;
+mod search;
 mod stats;
 mod ws;
 
@@ -67,6 +68,21 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         iterations: usize,
         /// The server's database (the deals are inserted directly).
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+    },
+    /// Full-text search (`GET /api/v1/search`) over a workspace of many
+    /// contacts, against an ILIKE baseline (see `search.rs`).
+    Search {
+        #[arg(long, default_value_t = 1_000_000)]
+        contacts: i64,
+        /// Searches measured, cycling through the query mix.
+        #[arg(long, default_value_t = 1110)]
+        iterations: usize,
+        /// Passes over the mix for each baseline.
+        #[arg(long, default_value_t = 2)]
+        baseline_rounds: usize,
+        /// The server's database (the contacts are inserted directly).
         #[arg(long, env = "DATABASE_URL")]
         database_url: String,
     },
@@ -138,6 +154,9 @@ async fn main() {
         }
         Command::Board { deals, iterations, database_url } => {
             board::run(&target, deals, iterations, &database_url).await
+        }
+        Command::Search { contacts, iterations, baseline_rounds, database_url } => {
+            search::run(&target.base, contacts, iterations, baseline_rounds, &database_url).await
         }
         Command::Fanout { subscribers, seconds, common } => {
             let budget = api::Budget::Flat { duration: Duration::from_secs(seconds) };

@@ -205,6 +205,32 @@ pub struct ListDealsQuery {
     pub limit: Option<u32>,
 }
 
+impl ListDealsQuery {
+    /// The deals the list's filters select (the list and its CSV export).
+    pub fn filter(&self) -> Result<DealFilter, ApiError> {
+        if self.min_amount.is_some_and(|a| a < 0) || self.max_amount.is_some_and(|a| a < 0) {
+            return Err(ApiError::BadRequest { code: "bad_query", detail: "amounts are 0 or more".into() });
+        }
+        crate::routes::validate::list_window(self.q.as_deref(), None, None)?;
+        Ok(DealFilter {
+            pipeline_id: self.pipeline_id,
+            stage_id: self.stage_id,
+            owner_id: self.owner_id,
+            contact_id: self.contact_id,
+            company_id: self.company_id,
+            tag: self.tag.clone(),
+            min_amount: self.min_amount,
+            max_amount: self.max_amount,
+            close_from: self.close_from,
+            close_to: self.close_to,
+            stale: self.stale,
+            at_risk: self.at_risk,
+            q: self.q.clone(),
+            deleted: self.deleted.unwrap_or(false),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SortOrder {
@@ -261,6 +287,7 @@ pub(crate) fn deal_reply(status: actix_web::http::StatusCode, w: pulse_actors::d
         Outcome::Source(s) => res.json(s),
         Outcome::Weights(w) => res.json(w),
         Outcome::Rescored(n) => res.json(serde_json::json!({ "rescored": n })),
+        Outcome::Relinked { deals, leads } => res.json(serde_json::json!({ "deals": deals, "leads": leads })),
     }
 }
 
@@ -340,26 +367,8 @@ pub async fn list_deals(
     query: web::Query<ListDealsQuery>,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    if q.min_amount.is_some_and(|a| a < 0) || q.max_amount.is_some_and(|a| a < 0) {
-        return Err(ApiError::BadRequest { code: "bad_query", detail: "amounts are 0 or more".into() });
-    }
     let (offset, limit) = crate::routes::validate::list_window(q.q.as_deref(), q.offset, q.limit)?;
-    let filter = DealFilter {
-        pipeline_id: q.pipeline_id,
-        stage_id: q.stage_id,
-        owner_id: q.owner_id,
-        contact_id: q.contact_id,
-        company_id: q.company_id,
-        tag: q.tag,
-        min_amount: q.min_amount,
-        max_amount: q.max_amount,
-        close_from: q.close_from,
-        close_to: q.close_to,
-        stale: q.stale,
-        at_risk: q.at_risk,
-        q: q.q,
-        deleted: q.deleted.unwrap_or(false),
-    };
+    let filter = q.filter()?;
     let descending = matches!(q.order, Some(SortOrder::Desc));
     let page = DealPage { sort: q.sort.unwrap_or_default(), descending, offset, limit };
     let (deals, total) = state.realtime.deals(member.workspace_id, filter, reader(&member), page).await?;
