@@ -147,6 +147,14 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         routes::email_templates::delete_email_template,
         routes::outbox::list_outbox,
         routes::jobs::list_job_runs,
+        routes::imports::list_imports,
+        routes::imports::create_import,
+        routes::imports::get_import,
+        routes::imports::update_import_mapping,
+        routes::imports::dry_run_import,
+        routes::imports::start_import,
+        routes::imports::revert_import,
+        routes::imports::list_import_errors,
     ),
     components(
         schemas(Problem, FieldError, Currency),
@@ -175,6 +183,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         (name = "stream", description = "The live event stream (WebSocket; see docs/PROTOCOL.md)"),
         (name = "operations", description = "Health, readiness, metrics, the email outbox and scheduled job runs"),
         (name = "docs", description = "This document"),
+        (name = "imports", description = "CSV imports of contacts, companies, leads and deals (owners and managers)"),
     )
 )]
 pub struct ApiDoc;

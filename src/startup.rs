@@ -114,6 +114,8 @@ impl Application {
             realtime: realtime.clone(),
             stream_limits,
         });
+        // Imports left running or reverting (a node died mid-run) resume.
+        background.push(routes::imports::spawn_resumer(&state));
         tracing::info!(%addr, redis = state.settings.redis_url.is_some(), "pulse listening");
         let mut server = HttpServer::new(move || {
             App::new()
@@ -339,6 +341,15 @@ route_table! {
     delete "/api/v1/email-templates/{id}" => routes::email_templates::delete_email_template;
     get "/api/v1/outbox" => routes::outbox::list_outbox;
     get "/api/v1/jobs/runs" => routes::jobs::list_job_runs;
+    // CSV imports (docs/IMPORT.md).
+    get "/api/v1/imports" => routes::imports::list_imports;
+    post "/api/v1/imports" => routes::imports::create_import;
+    get "/api/v1/imports/{id}" => routes::imports::get_import;
+    put "/api/v1/imports/{id}/mapping" => routes::imports::update_import_mapping;
+    post "/api/v1/imports/{id}/dry-run" => routes::imports::dry_run_import;
+    post "/api/v1/imports/{id}/start" => routes::imports::start_import;
+    post "/api/v1/imports/{id}/revert" => routes::imports::revert_import;
+    get "/api/v1/imports/{id}/errors" => routes::imports::list_import_errors;
 }
 
 /// The browser app (`routes::app`), served from the binary. These routes

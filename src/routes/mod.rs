@@ -12,6 +12,7 @@ pub mod custom_fields;
 pub mod deals;
 pub mod email_templates;
 pub mod health;
+pub mod imports;
 pub mod invitations;
 pub mod jobs;
 pub mod leads;
