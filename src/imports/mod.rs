@@ -346,13 +346,16 @@ where
     }
     let encoding = sniff.encoding();
     let Some(header) = counter.header.take() else {
-        return Err(ApiError::invalid("body", "the file is empty: send a CSV file whose first line names the columns"));
+        return Err(ApiError::FieldConflict {
+            field: "body",
+            detail: "the file is empty: send a CSV file whose first line names the columns".into(),
+        });
     };
     if header.too_long {
-        return Err(ApiError::invalid(
-            "body",
-            format!("the header row is longer than {} bytes or has too many columns", limits.max_row_bytes),
-        ));
+        return Err(ApiError::FieldConflict {
+            field: "body",
+            detail: format!("the header row is longer than {} bytes or has too many columns", limits.max_row_bytes),
+        });
     }
     let headers = header_names(header.fields(encoding));
     let custom = run::load_custom(&tx, ws, entity).await?;

@@ -17,6 +17,7 @@ mod custom_fields;
 mod deals;
 mod delivery;
 mod idempotency;
+mod imports;
 mod invitations;
 mod leads;
 mod members;
