@@ -58,8 +58,11 @@ pub struct Env {
     pub database_url: String,
     pub limits: Limits,
     /// Called after each chunk (the CLI's progress bar).
-    pub on_progress: Option<Arc<dyn Fn(&ImportRow) + Send + Sync>>,
+    pub on_progress: Option<ProgressFn>,
 }
+
+/// A callback told of each chunk's progress.
+pub type ProgressFn = Arc<dyn Fn(&ImportRow) + Send + Sync>;
 
 /// Size limits of imports.
 #[derive(Debug, Clone, Copy)]
@@ -656,9 +659,9 @@ async fn ensure_companies(
     let mut missing: Vec<(Uuid, String)> = Vec::new();
     for n in names {
         let k = n.to_lowercase();
-        if !by_name.contains_key(&k) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = by_name.entry(k) {
             let id = Uuid::now_v7();
-            by_name.insert(k, (id, n.clone()));
+            slot.insert((id, n.clone()));
             missing.push((id, n.clone()));
         }
     }
