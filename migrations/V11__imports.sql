@@ -77,5 +77,6 @@ CREATE INDEX contacts_import_idx ON contacts (import_id) WHERE import_id IS NOT 
 CREATE INDEX companies_import_idx ON companies (import_id) WHERE import_id IS NOT NULL;
 CREATE INDEX leads_import_idx ON leads (import_id) WHERE import_id IS NOT NULL;
 CREATE INDEX deals_import_idx ON deals (import_id) WHERE import_id IS NOT NULL;
--- Duplicate detection on leads by email, like contacts'.
+-- Duplicate detection: leads by email (like contacts'), deals by title.
 CREATE INDEX leads_workspace_email_idx ON leads (workspace_id, lower(email)) WHERE deleted_at IS NULL;
+CREATE INDEX deals_workspace_title_idx ON deals (workspace_id, lower(title)) WHERE deleted_at IS NULL;

@@ -470,8 +470,13 @@ pub async fn copy_companies(
     writer.finish().await
 }
 
+// The look-ups below are planned afresh on every call (no cached
+// statement): during a bulk load the table grows from nothing, and a plan
+// cached while it was empty would scan the whole workspace for every chunk.
+// The run also refreshes the statistics as it goes (see `imports::run`).
+
 /// Live contacts of the workspace with one of these (lowercase) emails:
-/// (email, id), the oldest per email.
+/// (email, id, display name), the oldest per email.
 pub async fn select_contacts_by_email(
     c: &impl GenericClient,
     workspace_id: Uuid,
@@ -480,15 +485,11 @@ pub async fn select_contacts_by_email(
     if emails.is_empty() {
         return Ok(Vec::new());
     }
-    let stmt = c
-        .prepare_cached(
-            "SELECT DISTINCT ON (lower(email)) lower(email), id,
-                    coalesce(NULLIF(trim(concat_ws(' ', first_name, last_name)), ''), email, '')
-             FROM contacts WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(email) = ANY($2)
-             ORDER BY lower(email), created_at, id",
-        )
-        .await?;
-    Ok(c.query(&stmt, &[&workspace_id, &emails]).await?.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    let sql = "SELECT DISTINCT ON (lower(email)) lower(email), id,
+             coalesce(NULLIF(trim(concat_ws(' ', first_name, last_name)), ''), email, '')
+         FROM contacts WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(email) = ANY($2)
+         ORDER BY lower(email), created_at, id";
+    Ok(c.query(sql, &[&workspace_id, &emails]).await?.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
 }
 
 /// Live companies of the workspace with one of these (lowercase) names:
@@ -501,14 +502,10 @@ pub async fn select_companies_by_name(
     if names.is_empty() {
         return Ok(Vec::new());
     }
-    let stmt = c
-        .prepare_cached(
-            "SELECT DISTINCT ON (lower(name)) lower(name), id, name
-             FROM companies WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(name) = ANY($2)
-             ORDER BY lower(name), created_at, id",
-        )
-        .await?;
-    Ok(c.query(&stmt, &[&workspace_id, &names]).await?.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    let sql = "SELECT DISTINCT ON (lower(name)) lower(name), id, name
+         FROM companies WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(name) = ANY($2)
+         ORDER BY lower(name), created_at, id";
+    Ok(c.query(sql, &[&workspace_id, &names]).await?.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
 }
 
 /// Live companies of the workspace with one of these (lowercase) domains.
@@ -517,17 +514,27 @@ pub async fn select_companies_by_domain(
     workspace_id: Uuid,
     domains: &[String],
 ) -> Result<Vec<(String, Uuid)>, tokio_postgres::Error> {
-    if domains.is_empty() {
+    lookup(c, "companies", "domain", workspace_id, domains).await
+}
+
+/// (lowercase key, id) of the oldest live row of `table` whose
+/// `lower(column)` is each key.
+async fn lookup(
+    c: &impl GenericClient,
+    table: &str,
+    column: &str,
+    workspace_id: Uuid,
+    keys: &[String],
+) -> Result<Vec<(String, Uuid)>, tokio_postgres::Error> {
+    if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let stmt = c
-        .prepare_cached(
-            "SELECT DISTINCT ON (lower(domain)) lower(domain), id
-             FROM companies WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(domain) = ANY($2)
-             ORDER BY lower(domain), created_at, id",
-        )
-        .await?;
-    Ok(c.query(&stmt, &[&workspace_id, &domains]).await?.iter().map(|r| (r.get(0), r.get(1))).collect())
+    let sql = format!(
+        "SELECT DISTINCT ON (lower({column})) lower({column}), id
+         FROM {table} WHERE workspace_id = $1 AND deleted_at IS NULL AND lower({column}) = ANY($2)
+         ORDER BY lower({column}), created_at, id"
+    );
+    Ok(c.query(&sql, &[&workspace_id, &keys]).await?.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
 /// Creates companies by name (for contacts and deals that name one the
@@ -559,17 +566,7 @@ pub async fn select_leads_by_email(
     workspace_id: Uuid,
     emails: &[String],
 ) -> Result<Vec<(String, Uuid)>, tokio_postgres::Error> {
-    if emails.is_empty() {
-        return Ok(Vec::new());
-    }
-    let stmt = c
-        .prepare_cached(
-            "SELECT DISTINCT ON (lower(email)) lower(email), id
-             FROM leads WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(email) = ANY($2)
-             ORDER BY lower(email), created_at, id",
-        )
-        .await?;
-    Ok(c.query(&stmt, &[&workspace_id, &emails]).await?.iter().map(|r| (r.get(0), r.get(1))).collect())
+    lookup(c, "leads", "email", workspace_id, emails).await
 }
 
 /// Live deals of the workspace with one of these (lowercase) titles.
@@ -578,17 +575,7 @@ pub async fn select_deals_by_title(
     workspace_id: Uuid,
     titles: &[String],
 ) -> Result<Vec<(String, Uuid)>, tokio_postgres::Error> {
-    if titles.is_empty() {
-        return Ok(Vec::new());
-    }
-    let stmt = c
-        .prepare_cached(
-            "SELECT DISTINCT ON (lower(title)) lower(title), id
-             FROM deals WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(title) = ANY($2)
-             ORDER BY lower(title), created_at, id",
-        )
-        .await?;
-    Ok(c.query(&stmt, &[&workspace_id, &titles]).await?.iter().map(|r| (r.get(0), r.get(1))).collect())
+    lookup(c, "deals", "title", workspace_id, titles).await
 }
 
 /// Soft-deletes up to `limit` live rows of `table` (`contacts` or

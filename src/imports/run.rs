@@ -422,6 +422,12 @@ async fn run(env: &Env, c: &mut Object, mut import: ImportRow) -> Result<(), Run
     };
     let actor = actor_caller(&import)?;
     let mut links = Links::default();
+    // A bulk load can grow a table from nothing faster than autovacuum
+    // re-analyses it, and plans made on an "empty" table (a scan of the
+    // whole workspace per looked-up key) get slower with every chunk. So
+    // the run refreshes the statistics itself at 10,000 rows written, then
+    // each time the count doubles: a handful of ANALYZEs for any file.
+    let mut analyze_at = import.rows_imported + 10_000;
     loop {
         let mut recs = Vec::with_capacity(chunk_rows);
         while recs.len() < chunk_rows {
@@ -442,6 +448,16 @@ async fn run(env: &Env, c: &mut Object, mut import: ImportRow) -> Result<(), Run
         };
         for ev in events {
             env.realtime.publish(ev);
+        }
+        if import.rows_imported >= analyze_at {
+            let tables = match shape.entity {
+                Entity::Contacts => "contacts, companies",
+                Entity::Companies => "companies",
+                Entity::Leads => "leads",
+                Entity::Deals => "deals, companies",
+            };
+            c.batch_execute(&format!("ANALYZE {tables}")).await?;
+            analyze_at = import.rows_imported * 2;
         }
         if let Some(cb) = &env.on_progress {
             cb(&import);
