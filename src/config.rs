@@ -29,6 +29,9 @@ pub enum Command {
     Serve,
     /// Create the database if needed, apply pending migrations, and exit.
     Migrate,
+    /// Import a CSV file of contacts, companies, leads or deals into a
+    /// workspace, with a progress bar (see docs/IMPORT.md).
+    Import(crate::imports::cli::ImportArgs),
 }
 
 /// Log output format.
@@ -196,6 +199,25 @@ pub struct Settings {
     /// Seconds between passes of the outbox sender.
     #[arg(long, env = "PULSE_OUTBOX_POLL_SECS", default_value_t = 10, global = true)]
     pub outbox_poll_secs: u64,
+
+    /// Largest CSV file an import accepts, in bytes.
+    #[arg(long, env = "PULSE_IMPORT_MAX_BYTES", default_value_t = 256 * 1024 * 1024, global = true)]
+    pub import_max_bytes: u64,
+
+    /// Longest row of a CSV import, in bytes; longer rows are reported as
+    /// invalid (and a header that long refuses the file).
+    #[arg(long, env = "PULSE_IMPORT_MAX_ROW_BYTES", default_value_t = 128 * 1024, global = true)]
+    pub import_max_row_bytes: usize,
+
+    /// Rows per chunk of a contact or company import (one COPY and one
+    /// checkpoint per chunk).
+    #[arg(long, env = "PULSE_IMPORT_CHUNK_ROWS", default_value_t = 5000, global = true)]
+    pub import_chunk_rows: usize,
+
+    /// Seconds between looks for imports to resume (a node that died
+    /// mid-import leaves one `running`).
+    #[arg(long, env = "PULSE_IMPORT_SWEEP_SECS", default_value_t = 30, global = true)]
+    pub import_sweep_secs: u64,
 }
 
 /// `HH:MM` (or `HH:MM:SS`), read as UTC.
@@ -255,6 +277,15 @@ impl Settings {
             digest: self.digest_at,
             reminders: self.reminders_at,
             lead_rescore: self.lead_rescore_at,
+        }
+    }
+
+    /// The limits of CSV imports.
+    pub fn import_limits(&self) -> crate::imports::run::Limits {
+        crate::imports::run::Limits {
+            max_file_bytes: self.import_max_bytes.max(1),
+            max_row_bytes: self.import_max_row_bytes.clamp(1024, 64 * 1024 * 1024),
+            chunk_rows: self.import_chunk_rows.clamp(1, 100_000),
         }
     }
 

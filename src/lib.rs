@@ -14,6 +14,7 @@ pub mod db;
 pub mod deals;
 pub mod error;
 pub mod http;
+pub mod imports;
 pub mod jobs;
 pub mod notifications;
 pub mod openapi;

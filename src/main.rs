@@ -12,6 +12,7 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => {
             pulse::db::prepare(&cli.settings.database_url, 1).await.map(|_| ()).map_err(|e| e.to_string())
         }
+        Command::Import(args) => pulse::imports::cli::run(cli.settings, args).await,
         Command::Serve => match Application::build(cli.settings).await {
             Ok(app) => app.run_until_stopped().await.map_err(|e| format!("server error: {e}")),
             Err(e) => Err(e.to_string()),

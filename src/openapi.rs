@@ -159,6 +159,14 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         routes::cleanup::merge_contacts,
         routes::cleanup::merge_companies,
         routes::cleanup::merge_deals,
+        routes::imports::list_imports,
+        routes::imports::create_import,
+        routes::imports::get_import,
+        routes::imports::update_import_mapping,
+        routes::imports::dry_run_import,
+        routes::imports::start_import,
+        routes::imports::revert_import,
+        routes::imports::list_import_errors,
     ),
     components(
         schemas(Problem, FieldError, Currency),
@@ -188,6 +196,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         (name = "operations", description = "Health, readiness, metrics, the email outbox and scheduled job runs"),
         (name = "docs", description = "This document"),
         (name = "cleanup", description = "Data cleanup: the go-live checklist, duplicate groups and merges (owners and managers)"),
+        (name = "imports", description = "CSV imports of contacts, companies, leads and deals (owners and managers)"),
     )
 )]
 pub struct ApiDoc;

@@ -117,6 +117,8 @@ impl Application {
             stream_limits,
             auth_cache: crate::auth::cache::AuthCache::new(auth_cache_ttl),
         });
+        // Imports left running or reverting (a node died mid-run) resume.
+        background.push(routes::imports::spawn_resumer(&state));
         tracing::info!(%addr, redis = state.settings.redis_url.is_some(), "pulse listening");
         let mut server = HttpServer::new(move || {
             App::new()
@@ -356,6 +358,15 @@ route_table! {
     // Data cleanup (the merges are listed next to their records above).
     get "/api/v1/cleanup/checklist" => routes::cleanup::get_checklist;
     get "/api/v1/cleanup/duplicates" => routes::cleanup::list_duplicates;
+    // CSV imports (docs/IMPORT.md).
+    get "/api/v1/imports" => routes::imports::list_imports;
+    post "/api/v1/imports" => routes::imports::create_import;
+    get "/api/v1/imports/{id}" => routes::imports::get_import;
+    put "/api/v1/imports/{id}/mapping" => routes::imports::update_import_mapping;
+    post "/api/v1/imports/{id}/dry-run" => routes::imports::dry_run_import;
+    post "/api/v1/imports/{id}/start" => routes::imports::start_import;
+    post "/api/v1/imports/{id}/revert" => routes::imports::revert_import;
+    get "/api/v1/imports/{id}/errors" => routes::imports::list_import_errors;
 }
 
 /// The browser app (`routes::app`), served from the binary. These routes

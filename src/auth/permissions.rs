@@ -59,6 +59,9 @@ pub enum Action {
     /// The data cleanup tools: the go-live checklist, duplicate groups and
     /// merging records. People only.
     CleanUpData,
+    /// Import CSV files (contacts, companies, leads, deals), dry-run and
+    /// revert them. People only: owners and managers.
+    ImportData,
 }
 
 /// Whether a member with `role` may perform `action`.
@@ -167,6 +170,8 @@ policies! {
     ManageNotifications => Action::ManageNotifications;
     /// Owners only; never a token.
     ReadOperations => Action::ReadOperations;
+    /// Owners and managers; never a token (CSV imports).
+    ImportData => Action::ImportData;
     /// Every member (reps: theirs and shared); tokens with `deals:read`.
     ReadDeals => Action::Read(Entity::Deals);
     /// Owners, managers and reps (reps: their own); tokens with `deals:write`.

@@ -253,7 +253,7 @@ fn normalize_website(raw: &str) -> Option<String> {
     (ok && with_scheme.len() <= 500 && !with_scheme.chars().any(char::is_control)).then_some(with_scheme)
 }
 
-fn check_values(v: &mut CompanyValues) -> Result<(), ApiError> {
+pub(crate) fn check_values(v: &mut CompanyValues) -> Result<(), ApiError> {
     let mut checks = Checks::new();
     v.name = v.name.trim().to_owned();
     checks.text("name", &v.name, 200);

@@ -272,7 +272,7 @@ fn not_found() -> ApiError {
 
 /// Checks and trims the columns of a contact (custom fields are checked
 /// against their definitions separately, in the transaction).
-fn check_values(v: &mut ContactValues) -> Result<(), ApiError> {
+pub(crate) fn check_values(v: &mut ContactValues) -> Result<(), ApiError> {
     v.first_name = v.first_name.trim().to_owned();
     v.last_name = v.last_name.trim().to_owned();
     v.email = clean(v.email.as_deref());

@@ -49,7 +49,7 @@ impl FieldType {
         }
     }
 
-    fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "text" => FieldType::Text,
             "number" => FieldType::Number,
@@ -296,7 +296,7 @@ pub async fn validate_custom_fields(
 }
 
 /// Whether `v` is a value of type `t`; says why not.
-fn check_value(t: FieldType, options: &[String], v: &Value) -> Result<(), String> {
+pub(crate) fn check_value(t: FieldType, options: &[String], v: &Value) -> Result<(), String> {
     let ok = match t {
         FieldType::Text => v.as_str().is_some_and(|s| s.chars().count() <= 2000 && super::storable(s)),
         FieldType::Number => v.is_number(),

@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod custom_fields;
 pub mod deals;
 pub mod idempotency;
+pub mod imports;
 pub mod invitations;
 pub mod jobs;
 pub mod leads;

@@ -67,7 +67,10 @@ fn applies(req: &ServiceRequest) -> bool {
 /// Authentication endpoints and invitation acceptance issue credentials;
 /// a replay would hand out someone's session.
 fn exempt(path: &str) -> bool {
-    path.starts_with("/api/v1/auth/")
+    // A CSV upload is a stream of up to hundreds of MiB, not a JSON body
+    // to hash and replay.
+    path == "/api/v1/imports"
+        || path.starts_with("/api/v1/auth/")
         || path.strip_prefix("/api/v1/invitations/").is_some_and(|rest| rest == "accept" || rest.ends_with("/accept"))
 }
 

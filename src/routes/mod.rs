@@ -14,6 +14,7 @@ pub mod deals;
 pub mod email_templates;
 pub mod export;
 pub mod health;
+pub mod imports;
 pub mod invitations;
 pub mod jobs;
 pub mod lead_nurture;

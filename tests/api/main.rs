@@ -19,6 +19,7 @@ mod deals;
 mod delivery;
 mod export;
 mod idempotency;
+mod imports;
 mod invitations;
 mod lead_filters;
 mod leads;

@@ -162,6 +162,20 @@ pub enum Command {
         delta: crate::leads::Engagement,
     },
     CreateDeal(Box<NewDeal>),
+    /// A deal of a CSV import, with the id the import chose for its row.
+    /// Idempotent: when a deal with this id exists (the row was written
+    /// before a restart), it is returned unchanged.
+    ImportDeal {
+        import_id: Uuid,
+        id: Uuid,
+        new: Box<NewDeal>,
+    },
+    /// A lead of a CSV import; idempotent by `id` like [`Command::ImportDeal`].
+    ImportLead {
+        import_id: Uuid,
+        id: Uuid,
+        new: Box<crate::leads::NewLead>,
+    },
     UpdateDeal {
         id: Uuid,
         changes: Box<DealChanges>,
@@ -326,6 +340,10 @@ pub struct Staged<'a> {
     pub(crate) events: Vec<NewEvent>,
     pub(crate) audits: Vec<AuditRow>,
     pub(crate) history: Vec<HistoryRow>,
+    /// Records created by imports: (record id, import id), tagged in the
+    /// batch's transaction so a revert finds exactly them.
+    pub(crate) imported_deals: Vec<(Uuid, Uuid)>,
+    pub(crate) imported_leads: Vec<(Uuid, Uuid)>,
 }
 
 impl<'a> Staged<'a> {
@@ -349,6 +367,8 @@ impl<'a> Staged<'a> {
             events: Vec::new(),
             audits: Vec::new(),
             history: Vec::new(),
+            imported_deals: Vec::new(),
+            imported_leads: Vec::new(),
         }
     }
 
@@ -662,6 +682,22 @@ impl<'a> Staged<'a> {
             Command::RescoreLeads => Ok(Outcome::Rescored(self.rescore_all(None, "daily rescoring"))),
             Command::RecordEngagement { id, delta } => self.record_engagement(caller, id, delta),
             Command::CreateDeal(new) => self.create_deal_for(caller, *new),
+            Command::ImportDeal { import_id, id, new } => match self.deal(id) {
+                Some(d) => Ok(Outcome::Deal(Box::new(self.view(d)))),
+                None => {
+                    let out = self.create_deal_with_id(caller, *new, id)?;
+                    self.imported_deals.push((id, import_id));
+                    Ok(out)
+                }
+            },
+            Command::ImportLead { import_id, id, new } => match self.lead(id) {
+                Some(l) => Ok(Outcome::Lead(Box::new(crate::leads::LeadView::of(l, self.now)))),
+                None => {
+                    let out = self.create_lead_with_id(caller, *new, id)?;
+                    self.imported_leads.push((id, import_id));
+                    Ok(out)
+                }
+            },
             Command::UpdateDeal { id, changes, if_version } => self.update_deal(caller, id, *changes, if_version),
             Command::MoveDeal { id, stage_id, lost_reason, before_id, after_id } => {
                 self.move_deal(caller, id, stage_id, lost_reason, before_id, after_id)
@@ -695,6 +731,10 @@ impl<'a> Staged<'a> {
     }
 
     pub(crate) fn create_deal_for(&mut self, caller: &Caller, new: NewDeal) -> Result<Outcome, DealError> {
+        self.create_deal_with_id(caller, new, Uuid::now_v7())
+    }
+
+    fn create_deal_with_id(&mut self, caller: &Caller, new: NewDeal, id: Uuid) -> Result<Outcome, DealError> {
         // The pipeline: named, the stage's, or the first active one.
         let pipeline_id = match (new.pipeline_id, new.stage_id) {
             (Some(p), _) => p,
@@ -727,7 +767,6 @@ impl<'a> Staged<'a> {
                 "reps create deals they own; ask a manager to assign one to someone else".into(),
             ));
         }
-        let id = Uuid::now_v7();
         let now = self.now;
         let deal = Deal {
             id,

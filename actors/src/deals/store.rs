@@ -176,6 +176,9 @@ pub struct BatchWrite<'a> {
     pub weights: Option<&'a crate::leads::Weights>,
     pub events: Vec<NewEvent>,
     pub now: DateTime<Utc>,
+    /// (record id, import id) of deals and leads created by CSV imports.
+    pub imported_deals: &'a [(Uuid, Uuid)],
+    pub imported_leads: &'a [(Uuid, Uuid)],
 }
 
 fn deal_json(d: &Deal, prev: Option<i64>) -> Value {
@@ -290,6 +293,20 @@ pub async fn write_batch(c: &impl GenericClient, b: BatchWrite<'_>) -> Result<Ve
         c.execute(&stmt, &[&ws, &deal, &from, &to, &user, &token, &at]).await?;
     }
     crate::leads::store::write_leads(c, ws, &b.leads, b.lead_scores, b.sources, b.weights, b.now).await?;
+    for (table, rows) in [("deals", b.imported_deals), ("leads", b.imported_leads)] {
+        if rows.is_empty() {
+            continue;
+        }
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
+        let imports: Vec<Uuid> = rows.iter().map(|r| r.1).collect();
+        let stmt = c
+            .prepare_cached(&format!(
+                "UPDATE {table} t SET import_id = x.import_id FROM unnest($2::uuid[], $3::uuid[]) AS x(id, import_id)
+                 WHERE t.workspace_id = $1 AND t.id = x.id"
+            ))
+            .await?;
+        c.execute(&stmt, &[&ws, &ids, &imports]).await?;
+    }
     if !b.audits.is_empty() {
         write_audits(c, ws, b.audits).await?;
     }

@@ -175,6 +175,10 @@ impl Staged<'_> {
     }
 
     pub(crate) fn create_lead(&mut self, caller: &Caller, n: NewLead) -> Result<Outcome, DealError> {
+        self.create_lead_with_id(caller, n, Uuid::now_v7())
+    }
+
+    pub(crate) fn create_lead_with_id(&mut self, caller: &Caller, n: NewLead, id: Uuid) -> Result<Outcome, DealError> {
         if let Some(ext) = &n.external_id {
             // A replay of an integrator's create: the lead it made.
             let existing =
@@ -192,7 +196,7 @@ impl Staged<'_> {
         }
         let now = self.now;
         let mut l = Lead {
-            id: Uuid::now_v7(),
+            id,
             first_name: n.first_name,
             last_name: n.last_name,
             email: n.email,

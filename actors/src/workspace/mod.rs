@@ -738,7 +738,7 @@ impl WorkspaceActor {
 /// Topics a client may name.
 pub fn valid_topic(t: &str) -> bool {
     match t {
-        "workspace" | "leads" | "contacts" | "activities" | "notifications" | "dashboard" => true,
+        "workspace" | "leads" | "contacts" | "activities" | "notifications" | "dashboard" | "imports" => true,
         _ => {
             if let Some(id) = t.strip_prefix("pipeline:") {
                 Uuid::parse_str(id).is_ok()

@@ -68,6 +68,8 @@ struct Batch {
     audits: Vec<AuditRow>,
     events: Vec<NewEvent>,
     now: chrono::DateTime<Utc>,
+    imported_deals: Vec<(uuid::Uuid, uuid::Uuid)>,
+    imported_leads: Vec<(uuid::Uuid, uuid::Uuid)>,
 }
 
 impl WorkspaceActor {
@@ -139,6 +141,8 @@ impl WorkspaceActor {
                     weights: batch.weights.as_ref(),
                     events,
                     now: batch.now,
+                    imported_deals: &batch.imported_deals,
+                    imported_leads: &batch.imported_leads,
                 },
             )
             .await?;
@@ -260,6 +264,8 @@ impl Batch {
             audits: s.audits,
             events: s.events,
             now: s.now,
+            imported_deals: s.imported_deals,
+            imported_leads: s.imported_leads,
         }
     }
 }
