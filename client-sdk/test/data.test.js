@@ -1,19 +1,11 @@
 // Data in and out against a real Pulse: CSV exports (streamed), CSV
 // imports (upload raw bytes, map, dry run, run, errors, revert), the
-// cleanup checklist, duplicate groups and merges. These endpoints arrive
-// with the import and cleanup work; against a Pulse that does not serve
-// them yet, the tests say so and skip.
+// cleanup checklist, duplicate groups and merges.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PulseError } from '../src/index.js';
 import { newClient, signedUp, team, waitFor } from './helpers.js';
 
-const doc = await newClient().system.openapi();
-/** @param {string} method @param {string} path */
-const served = (method, path) => Boolean(doc.paths?.[path]?.[method]);
-const noExports = !served('get', '/api/v1/contacts/export') && 'this Pulse serves no CSV exports yet';
-const noImports = !served('post', '/api/v1/imports') && 'this Pulse serves no CSV imports yet';
-const noCleanup = !served('post', '/api/v1/contacts/merge') && 'this Pulse serves no cleanup or merges yet';
 
 /**
  * Parses the CSV Pulse writes (RFC 4180, CRLF). `Response.text()` has
@@ -37,7 +29,7 @@ function parseCsv(text) {
   return rows;
 }
 
-test('CSV exports: a streamed Response, filters as the list takes them, refusals as PulseErrors', { skip: noExports }, async () => {
+test('CSV exports: a streamed Response, filters as the list takes them, refusals as PulseErrors', async () => {
   const { owner, rep } = await team();
   await owner.contacts.create({ first_name: 'Plain', last_name: 'Row', email: 'plain@example.com', tags: ['export'] });
   await owner.contacts.create({ first_name: '=HYPERLINK("x")', last_name: 'Smith, Jr.', tags: ['export'] });
@@ -76,7 +68,7 @@ test('CSV exports: a streamed Response, filters as the list takes them, refusals
   assert.ok(audit.items.some((i) => i.action === 'export.finished'), audit.items.map((i) => i.action).join(','));
 });
 
-test('CSV imports: upload raw bytes, map, dry run, run, errors, revert', { skip: noImports }, async () => {
+test('CSV imports: upload raw bytes, map, dry run, run, errors, revert', async () => {
   const { client } = await signedUp({}, 'import');
   const csv = 'First Name;Last Name;Email Address;Notes\r\nAda;Lovelace;ada@import.example;x\r\nBad;Row;not-an-email;y\r\n"Grace";"Hopper";grace@import.example;"a; b"\r\n';
   const uploaded = await client.imports.upload(new TextEncoder().encode(csv), { entity: 'contacts', filename: 'people.csv' });
@@ -123,7 +115,7 @@ test('CSV imports: upload raw bytes, map, dry run, run, errors, revert', { skip:
   await assert.rejects(client.imports.upload('a,b\n', { entity: /** @type {any} */ ('planets') }), (e) => e instanceof PulseError && e.status >= 400 && e.status < 500);
 });
 
-test('cleanup: the checklist, duplicate groups, and merges of contacts, companies and deals', { skip: noCleanup }, async () => {
+test('cleanup: the checklist, duplicate groups, and merges of contacts, companies and deals', async () => {
   const { client } = await signedUp({}, 'cleanup');
   const first = await client.contacts.create({ first_name: 'Dup', email: 'dup@example.com' });
   const second = await client.contacts.create({ first_name: 'Dup again', email: 'DUP@example.com' });

@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { launch, newPage, signUp, api, email, screenshot, PASSWORD, BASE } from '../helpers.js';
 
 /** Whether this Pulse has the CSV import API (`GET /api/v1/imports`: 401 signed out when it exists, 404 when not). */
-const importsExist = (await fetch(`${BASE}/api/v1/imports`)).status !== 404;
 
 /** @type {import('playwright-core').Browser} */
 let browser;
@@ -374,14 +373,7 @@ test('A assigns a task to B through the activities screen: B sees it live, and B
   await bob.page.waitForFunction((before) => Number(document.querySelector('#bell-count')?.textContent?.trim() || '0') > before, bellBefore, { timeout: 5000 });
 });
 
-test('without the import API, the import screen says it is not offered', { skip: importsExist && 'this Pulse has CSV import' }, async () => {
-  const { page } = ann;
-  await page.goto('/#/import');
-  await page.getByText('does not offer CSV import yet').waitFor();
-  assert.deepEqual(ann.problems, []);
-});
-
-test('a CSV import shows its mapping, a dry run and live progress, and its rows appear', { skip: !importsExist && 'this Pulse has no CSV import API yet' }, async () => {
+test('a CSV import shows its mapping, a dry run and live progress, and its rows appear', async () => {
   const { page } = ann;
   // Windows-1252 with semicolons: "Zoë" is one byte, 0xEB. One row has a
   // bad e-mail address.
