@@ -1,5 +1,6 @@
 // Settings sections about leads: the lead sources (built-in and the
-// workspace's own: add, rename, archive), the scoring weights, and the
+// workspace's own: add, rename, archive), the nurture switch per lead
+// status (owners and managers), the scoring weights, and the
 // web forms ("widgets") that put leads in from a website: created with
 // an origin allowlist, their key and embed snippet shown once, rotated
 // (a new key, shown once) or revoked. Sources and scoring: owners and
@@ -10,7 +11,7 @@ import { pulse, session, can } from '../session.js';
 import { describe } from '../errors.js';
 import { dateTime } from '../format.js';
 import { field, form, fieldError } from '../ui/form.js';
-import { leadsApi, loadSources, FACTORS } from '../leads-data.js';
+import { leadsApi, loadSources, FACTORS, STATUSES, STATUS_LABELS } from '../leads-data.js';
 
 const DEFAULT_WEIGHTS = { source: 20, company_size: 20, value: 20, title: 15, completeness: 10, engagement: 15, decay_per_day: 3, decay_grace_days: 3 };
 
@@ -23,8 +24,13 @@ function slugOf(label) {
 
 /** @param {HTMLElement} el */
 export async function leadsSection(el) {
-  const [sources, weights] = await Promise.all([loadSources(true), leadsApi.scoring()]);
   const manage = can.managePipelines();
+  const [sources, weights, nurture, templates] = await Promise.all([
+    loadSources(true),
+    leadsApi.scoring(),
+    pulse.request('GET', '/api/v1/lead-nurture'),
+    manage ? pulse.request('GET', '/api/v1/email-templates').then((r) => r.templates) : Promise.resolve(null),
+  ]);
   const redraw = () => leadsSection(el);
   const act = async (/** @type {() => Promise<any>} */ fn, /** @type {string} */ done) => {
     try {
@@ -65,7 +71,50 @@ export async function leadsSection(el) {
               type: 'button', class: 'small',
               onclick: () => act(() => leadsApi.updateSource(s.slug, { archived: !s.archived }), s.archived ? `Source ${s.label} restored.` : `Source ${s.label} archived.`),
             }, s.archived ? `Restore ${s.label}` : `Archive ${s.label}`)) : null)))))),
+    nurtureTable(nurture, templates, manage),
     scoringForm(weights, manage, redraw));
+}
+
+/**
+ * A switch per lead status: a lead reaching a status whose switch is on
+ * gets the email template bound to that status (docs/LEADS.md).
+ * @param {Record<string, boolean>} flags @param {any[]|null} templates (null: not readable by this role)
+ * @param {boolean} manage
+ */
+function nurtureTable(flags, templates, manage) {
+  return h('section', null,
+    h('h2', null, 'Lead nurture'),
+    h('p', { class: 'muted' }, 'When a lead reaches a status whose nurture is on, Pulse emails it the template bound to that status (under Email templates) and tells its owner. Every status is off until switched on.'),
+    manage ? null : h('p', { class: 'muted' }, 'Only owners and managers switch nurture on or off.'),
+    h('table', { class: 'table' },
+      h('thead', null, h('tr', null, ['Status', 'Nurture', templates ? 'Template' : null].filter(Boolean).map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', null, STATUSES.map((st) => {
+        const label = STATUS_LABELS[/** @type {keyof STATUS_LABELS} */ (st)];
+        const errId = `nurture-err-${st}`;
+        const bound = templates?.find((t) => t.lead_status === st);
+        return h('tr', null,
+          h('td', null, label, h('p', { id: errId, class: 'action-error', role: 'alert' })),
+          h('td', null, h('input', {
+            type: 'checkbox', checked: !!flags[st], disabled: !manage, 'aria-label': `Nurture ${label} leads`, 'aria-describedby': errId,
+            onchange: async (/** @type {Event} */ e) => {
+              const box = /** @type {HTMLInputElement} */ (e.target);
+              const out = document.getElementById(errId);
+              if (out) out.textContent = '';
+              box.disabled = true;
+              try {
+                const now = await pulse.request('PATCH', '/api/v1/lead-nurture', { body: { [st]: box.checked } });
+                box.checked = !!now[st];
+                announce(`Nurture of ${label} leads ${box.checked ? 'on' : 'off'}.`);
+              } catch (err) {
+                box.checked = !box.checked;
+                if (out) out.textContent = describe(err);
+              } finally {
+                box.disabled = false;
+              }
+            },
+          })),
+          templates ? h('td', null, bound ? bound.name : h('span', { class: 'muted' }, 'no template bound: nothing is sent')) : null);
+      }))));
 }
 
 /** @param {any} s */

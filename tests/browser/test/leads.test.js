@@ -307,7 +307,7 @@ test('settings: a web form key is revealed once; sources, scoring and notificati
   await page.locator('tr.revoked', { hasText: 'Contact page' }).waitFor();
 
   // A custom source, archived; the scoring weights with their total.
-  await page.getByRole('link', { name: 'Lead sources and scoring' }).click();
+  await page.getByRole('link', { name: 'Lead sources, scoring and nurture' }).click();
   const add = page.getByRole('form', { name: 'Add a lead source' });
   await add.getByLabel('New source').fill('Trade show');
   await add.getByRole('button', { name: 'Add source' }).click();
