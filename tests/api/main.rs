@@ -28,6 +28,7 @@ mod permissions;
 mod presence;
 mod scheduler;
 mod search;
+mod search_candidates;
 mod shutdown;
 mod stream;
 mod tenancy;
