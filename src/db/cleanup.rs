@@ -267,10 +267,8 @@ pub async fn select_duplicate_groups(
         keyed = kind.keyed()
     );
     let rows = c.query(&groups, &[&workspace_id, &after, &limit]).await?;
-    let mut out: Vec<DuplicateGroupRow> = rows
-        .iter()
-        .map(|r| DuplicateGroupRow { kind, key: r.get(0), count: r.get(1), records: Vec::new() })
-        .collect();
+    let mut out: Vec<DuplicateGroupRow> =
+        rows.iter().map(|r| DuplicateGroupRow { kind, key: r.get(0), count: r.get(1), records: Vec::new() }).collect();
     let ids: Vec<Uuid> = rows.iter().flat_map(|r| r.get::<_, Vec<Uuid>>(2)).collect();
     if ids.is_empty() {
         return Ok(out);
