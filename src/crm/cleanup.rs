@@ -312,7 +312,9 @@ pub struct Checklist {
 /// The go-live checklist. Won deals have no reason field in Pulse, so only
 /// lost deals are checked for one.
 pub async fn checklist(state: &AppState, workspace_id: Uuid) -> Result<Checklist, ApiError> {
-    let client = state.db().await?;
+    let mut client = state.db().await?;
+    let client = client.transaction().await?;
+    db::raise_work_mem(&client).await?;
     let counts: [(&'static str, &'static str, &'static str, ChecklistQuery); 3] = [
         ("contacts_without_email", "Contacts without an email", "contact", ChecklistQuery::ContactsWithoutEmail),
         ("contacts_without_name", "Contacts without a name", "contact", ChecklistQuery::ContactsWithoutName),
@@ -330,9 +332,18 @@ pub async fn checklist(state: &AppState, workspace_id: Uuid) -> Result<Checklist
         ("duplicate_deals", "Deals of one contact sharing a title", "deal", DuplicateKind::DealContactTitle),
     ];
     for (key, label, record_type, kind) in groups {
-        let (count, sample_ids) = db::count_duplicate_groups(&client, workspace_id, kind).await?;
+        let count = db::count_duplicate_groups(&client, workspace_id, kind).await?;
+        // The records of the first groups, oldest first in each.
+        let mut sample_ids = Vec::new();
+        if count > 0 {
+            for g in db::select_duplicate_groups(&client, workspace_id, kind, None, db::SAMPLE).await? {
+                sample_ids.extend(g.records.iter().filter_map(|r| r["id"].as_str()?.parse::<Uuid>().ok()));
+            }
+            sample_ids.truncate(db::SAMPLE as usize);
+        }
         items.push(ChecklistItem { key, label, record_type, count, sample_ids });
     }
+    client.commit().await?;
     Ok(Checklist { ready: items.iter().all(|i| i.count == 0), items })
 }
 
@@ -416,7 +427,9 @@ pub async fn duplicates(
     after: Option<(String, String)>,
     limit: i64,
 ) -> Result<DuplicatePage, ApiError> {
-    let client = state.db().await?;
+    let mut client = state.db().await?;
+    let client = client.transaction().await?;
+    db::raise_work_mem(&client).await?;
     let mut rows = Vec::new();
     for kind in entity.kinds() {
         let bound = match &after {
@@ -438,6 +451,7 @@ pub async fn duplicates(
         }
         rows.extend(db::select_duplicate_groups(&client, workspace_id, *kind, bound, want).await?);
     }
+    client.commit().await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next = if more { rows.last().map(|r| encode_cursor(r.kind, &r.key)) } else { None };

@@ -239,7 +239,18 @@ pub struct DuplicateGroupRow {
 /// Most records listed per group (`count` has them all).
 pub const MEMBERS: i64 = 50;
 
+/// Lets this transaction's grouping run in memory: finding duplicates
+/// groups every record of a family (a million contacts), which the
+/// default `work_mem` (4 MB) would sort on disk. Owners and managers run
+/// these reads now and then.
+pub async fn raise_work_mem(c: &impl GenericClient) -> Result<(), tokio_postgres::Error> {
+    c.batch_execute("SET LOCAL work_mem = '64MB'").await
+}
+
 /// Groups of `kind` with a key above `after`, by key, at most `limit`.
+/// Two steps: the groups, hashed over every record (an ordered index
+/// scan would visit every row's heap page when duplicates are rare), then
+/// the first `MEMBERS` records of the page's groups by id.
 pub async fn select_duplicate_groups(
     c: &impl GenericClient,
     workspace_id: Uuid,
@@ -247,36 +258,48 @@ pub async fn select_duplicate_groups(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<DuplicateGroupRow>, tokio_postgres::Error> {
-    let sql = format!(
-        "SELECT key, count(*), (array_agg(record ORDER BY created_at, id))[1:{MEMBERS}]
-         FROM ({}) k
-         WHERE key <> '' AND ($2::text IS NULL OR key > $2)
-         GROUP BY key HAVING count(*) > 1
-         ORDER BY key LIMIT $3",
-        kind.keyed()
+    let groups = format!(
+        "WITH groups AS MATERIALIZED (
+             SELECT key, count(*) AS n, array_agg(id) AS ids FROM ({keyed}) k
+             WHERE key <> '' AND ($2::text IS NULL OR key > $2)
+             GROUP BY key HAVING count(*) > 1)
+         SELECT key, n, ids FROM groups ORDER BY key LIMIT $3",
+        keyed = kind.keyed()
     );
-    let rows = c.query(&sql, &[&workspace_id, &after, &limit]).await?;
-    Ok(rows.iter().map(|r| DuplicateGroupRow { kind, key: r.get(0), count: r.get(1), records: r.get(2) }).collect())
+    let rows = c.query(&groups, &[&workspace_id, &after, &limit]).await?;
+    let mut out: Vec<DuplicateGroupRow> =
+        rows.iter().map(|r| DuplicateGroupRow { kind, key: r.get(0), count: r.get(1), records: Vec::new() }).collect();
+    let ids: Vec<Uuid> = rows.iter().flat_map(|r| r.get::<_, Vec<Uuid>>(2)).collect();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let members = format!(
+        "SELECT key, record FROM (
+             SELECT k.key, k.record, row_number() OVER (PARTITION BY k.key ORDER BY k.created_at, k.id) AS r
+             FROM ({keyed}) k WHERE k.id = ANY($2)) m
+         WHERE r <= {MEMBERS} ORDER BY key, r",
+        keyed = kind.keyed()
+    );
+    for r in c.query(&members, &[&workspace_id, &ids]).await? {
+        let key: String = r.get(0);
+        if let Some(g) = out.iter_mut().find(|g| g.key == key) {
+            g.records.push(r.get(1));
+        }
+    }
+    Ok(out)
 }
 
-/// How many groups of `kind` there are, and the ids of the records of
-/// the first groups (by key), at most [`SAMPLE`].
+/// How many groups of `kind` there are.
 pub async fn count_duplicate_groups(
     c: &impl GenericClient,
     workspace_id: Uuid,
     kind: DuplicateKind,
-) -> Result<(i64, Vec<Uuid>), tokio_postgres::Error> {
+) -> Result<i64, tokio_postgres::Error> {
     let sql = format!(
-        "WITH groups AS (SELECT key, array_agg(id ORDER BY created_at, id) AS ids FROM ({}) k
-                         WHERE key <> '' GROUP BY key HAVING count(*) > 1)
-         SELECT (SELECT count(*) FROM groups),
-                coalesce((SELECT (array_agg(u.i ORDER BY g.key, u.n))[1:{SAMPLE}]
-                          FROM (SELECT key, ids FROM groups ORDER BY key LIMIT {SAMPLE}) g,
-                               unnest(g.ids) WITH ORDINALITY AS u(i, n)), '{{}}')",
+        "SELECT count(*) FROM (SELECT key FROM ({}) k WHERE key <> '' GROUP BY key HAVING count(*) > 1) g",
         kind.keyed()
     );
-    let r = c.query_one(&sql, &[&workspace_id]).await?;
-    Ok((r.get(0), r.get(1)))
+    Ok(c.query_one(&sql, &[&workspace_id]).await?.get(0))
 }
 
 /// Ids listed with each checklist item.

@@ -32,6 +32,7 @@ mod presence;
 mod reminders;
 mod scheduler;
 mod search;
+mod search_candidates;
 mod shutdown;
 mod smtp_tls;
 mod stream;
