@@ -109,12 +109,14 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403",
 
 # A CSV import's body is the file itself (text/csv): any bytes are a file,
 # so there is no "body of the wrong type" to refuse (`{}` is a CSV with one
-# header, "{}"). Bad files are refused by content: empty (409), too large
-# (413), rows too long (reported rows); tests/api/imports.rs covers them.
+# header, "{}"), and a 201 for one is right. (`--checks all` overrides a
+# per-operation `enabled = false`, hence the accepted statuses.) Bad files
+# are refused by content: empty (409), too large (413), rows too long
+# (reported rows); tests/api/imports.rs covers them.
 [[operations]]
 include-path = "/api/v1/imports"
 include-method = "POST"
-checks.negative_data_rejection.enabled = false
+checks.negative_data_rejection.expected-statuses = ["201", "400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429"]
 TOML
 
 failed=0
