@@ -374,7 +374,6 @@ pub async fn update_company(
     let mut client = state.db().await?;
     let tx = client.transaction().await?;
     let before = db::select_company_for_update(&tx, ws, id).await?.ok_or_else(not_found)?;
-    pre.check(before.version)?;
     caller.ensure_may_edit(before.owner_id, "company")?;
     let mut v = CompanyValues::from(&before);
     if let Some(x) = req.name {
@@ -416,6 +415,9 @@ pub async fn update_company(
     let custom = req.custom_fields.unwrap_or_default();
     v.custom_fields = merge(&before.custom_fields, &custom);
     check_values(&mut v)?;
+    // The body is checked before the precondition: a malformed change is
+    // a 400 whatever the version.
+    pre.check(before.version)?;
     validate_custom_fields(&tx, ws, "company", &custom).await?;
     let changed = changed_fields(&CompanyValues::from(&before), &v);
     if changed.is_empty() {

@@ -400,7 +400,6 @@ pub async fn update_contact(
     let mut client = state.db().await?;
     let tx = client.transaction().await?;
     let before = db::select_contact_for_update(&tx, ws, id).await?.ok_or_else(not_found)?;
-    pre.check(before.version)?;
     caller.ensure_may_edit(before.owner_id, "contact")?;
     let mut v = ContactValues::from(&before);
     if let Some(x) = req.first_name {
@@ -436,6 +435,9 @@ pub async fn update_contact(
     let custom = req.custom_fields.unwrap_or_default();
     v.custom_fields = merge(&before.custom_fields, &custom);
     check_values(&mut v)?;
+    // The body is checked before the precondition: a malformed change is
+    // a 400 whatever the version.
+    pre.check(before.version)?;
     check_links(&tx, ws, &v, v.company_id != before.company_id, v.owner_id != before.owner_id).await?;
     validate_custom_fields(&tx, ws, "contact", &custom).await?;
     let changed = changed_fields(&ContactValues::from(&before), &v);

@@ -64,7 +64,9 @@ pub async fn list_duplicates(
     };
     let after = match q.after.as_deref() {
         None => None,
-        Some(c) if c.len() <= 1200 => Some(domain::decode_cursor(c).ok_or_else(|| bad_query("after is not a cursor"))?),
+        Some(c) if !c.is_empty() && c.len() <= 1200 => {
+            Some(domain::decode_cursor(c).ok_or_else(|| bad_query("after is not a cursor"))?)
+        }
         Some(_) => return Err(bad_query("after is not a cursor")),
     };
     Ok(HttpResponse::Ok().json(domain::duplicates(&state, member.workspace_id, q.entity, after, limit).await?))
