@@ -107,13 +107,23 @@ pub struct DealState {
     pub(crate) pipeline_totals: HashMap<Uuid, Totals>,
     /// Bumped by every change: what a cached board was built from.
     revision: u64,
+    /// The revision at which each stage's column last changed (a card in
+    /// it added, removed or changed, or its stage changed).
+    column_revisions: HashMap<Uuid, u64>,
+    /// Tells this state from earlier ones of the same workspace (a reload
+    /// starts the revisions again).
+    generation: u64,
 }
+
+/// Numbers the deal states of this process.
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl DealState {
     pub fn from_parts(pipelines: Vec<Pipeline>, deals: Vec<Deal>) -> Self {
         let mut s = DealState {
             pipelines: pipelines.into_iter().map(|p| (p.id, p)).collect(),
             deals: HashMap::with_capacity(deals.len()),
+            generation: GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             ..Default::default()
         };
         for d in deals {
@@ -146,6 +156,16 @@ impl DealState {
         self.revision
     }
 
+    /// What a stage's column was built from: equal stamps, equal columns
+    /// (at the same time of day: flags follow the clock).
+    pub fn column_stamp(&self, stage_id: Uuid) -> (u64, u64) {
+        (self.generation, self.column_revisions.get(&stage_id).copied().unwrap_or(0))
+    }
+
+    fn touch_column(&mut self, stage_id: Uuid) {
+        self.column_revisions.insert(stage_id, self.revision);
+    }
+
     pub fn deal_count(&self) -> usize {
         self.deals.len()
     }
@@ -155,6 +175,7 @@ impl DealState {
     }
 
     fn insert_deal(&mut self, deal: Deal) {
+        self.touch_column(deal.stage_id);
         if let Some(c) = self.contribution(&deal) {
             self.add(&c, 1);
             self.columns.entry(deal.stage_id).or_default().insert((deal.rank.clone(), deal.id));
@@ -177,6 +198,7 @@ impl DealState {
                 self.deals.insert(old.id, old);
                 return;
             }
+            self.touch_column(old.stage_id);
             if let Some(c) = self.contribution(&old) {
                 self.add(&c, -1);
                 if let Some(col) = self.columns.get_mut(&old.stage_id) {
@@ -196,10 +218,11 @@ impl DealState {
             return;
         }
         let id = pipeline.id;
-        if let Some(old) = self.pipelines.get(&id) {
-            for s in &old.stages {
-                self.stage_totals.remove(&s.id);
-            }
+        let stages = self.pipelines.get(&id).into_iter().flat_map(|p| &p.stages).chain(&pipeline.stages);
+        let stages: Vec<Uuid> = stages.map(|s| s.id).collect();
+        for s in stages {
+            self.stage_totals.remove(&s);
+            self.touch_column(s);
         }
         self.pipeline_totals.remove(&id);
         self.pipelines.insert(id, pipeline);
@@ -213,17 +236,23 @@ impl DealState {
     /// A contact's display name changed: the cards showing it follow.
     pub fn rename_contact(&mut self, contact_id: Uuid, name: Option<String>) {
         self.revision += 1;
+        let mut touched = Vec::new();
         for d in self.deals.values_mut().filter(|d| d.contact_id == Some(contact_id)) {
             d.contact_name.clone_from(&name);
+            touched.push(d.stage_id);
         }
+        touched.into_iter().for_each(|s| self.touch_column(s));
     }
 
     /// A company's name changed.
     pub fn rename_company(&mut self, company_id: Uuid, name: Option<String>) {
         self.revision += 1;
+        let mut touched = Vec::new();
         for d in self.deals.values_mut().filter(|d| d.company_id == Some(company_id)) {
             d.company_name.clone_from(&name);
+            touched.push(d.stage_id);
         }
+        touched.into_iter().for_each(|s| self.touch_column(s));
     }
 
     /// An activity was logged on a deal: it is no longer at risk.
@@ -232,16 +261,14 @@ impl DealState {
         if let Some(d) = self.deals.get_mut(&deal_id) {
             if d.last_activity_at.is_none_or(|t| t < at) {
                 d.last_activity_at = Some(at);
+                let stage = d.stage_id;
+                self.touch_column(stage);
             }
         }
     }
 
     pub fn flags(&self, deal: &Deal, now: DateTime<Utc>) -> DealFlags {
-        let sla_breached = self
-            .stage(deal.stage_id)
-            .and_then(|s| s.sla_days)
-            .is_some_and(|days| now - deal.stage_entered_at > chrono::Duration::days(i64::from(days)));
-        DealFlags { stale: deal.stale(now), at_risk: deal.at_risk(now), sla_breached }
+        flags_in(deal, self.stage(deal.stage_id), now)
     }
 
     pub fn view(&self, deal: &Deal, now: DateTime<Utc>) -> DealView {
@@ -257,28 +284,10 @@ impl DealState {
     }
 
     pub fn card(&self, deal: &Deal, now: DateTime<Utc>) -> Card {
-        let probability = self.stage(deal.stage_id).map_or(0, |s| effective_probability(deal, s));
-        Card {
-            id: deal.id,
-            stage_id: deal.stage_id,
-            title: deal.title.clone(),
-            amount: deal.amount,
-            currency: deal.currency.clone(),
-            probability,
-            weighted: weighted(deal.amount, probability),
-            owner_id: deal.owner_id,
-            contact_name: deal.contact_name.clone(),
-            company_name: deal.company_name.clone(),
-            next_action_date: deal.next_action_date,
-            expected_close_date: deal.expected_close_date,
-            tags: deal.tags.clone(),
-            flags: self.flags(deal, now),
-            rank: deal.rank.clone(),
-            version: deal.version,
-        }
+        card_in(deal, self.stage(deal.stage_id), now)
     }
 
-    fn matches(&self, d: &Deal, f: &DealFilter, reader: &Reader, now: DateTime<Utc>) -> bool {
+    pub(crate) fn matches(&self, d: &Deal, f: &DealFilter, reader: &Reader, now: DateTime<Utc>) -> bool {
         if d.deleted_at.is_some() != f.deleted || !reader.sees(d) {
             return false;
         }
@@ -331,7 +340,7 @@ impl DealState {
                     .flatten()
                     .filter_map(|(_, id)| self.deals.get(id))
                     .filter(|d| self.matches(d, f, reader, now))
-                    .map(|d| self.card(d, now))
+                    .map(|d| card_in(d, Some(stage), now))
                     .collect();
                 Column {
                     stage: stage.clone(),
@@ -393,4 +402,35 @@ pub(crate) fn contribution(deal: &Deal, stage: impl Fn(Uuid) -> Option<Stage>) -
         amount: deal.amount,
         weighted: weighted(deal.amount, p),
     })
+}
+
+/// The flags of `deal` in `stage` (its own stage) at `now`.
+pub(crate) fn flags_in(deal: &Deal, stage: Option<&Stage>, now: DateTime<Utc>) -> DealFlags {
+    let sla_breached = stage
+        .and_then(|s| s.sla_days)
+        .is_some_and(|days| now - deal.stage_entered_at > chrono::Duration::days(i64::from(days)));
+    DealFlags { stale: deal.stale(now), at_risk: deal.at_risk(now), sla_breached }
+}
+
+/// The card of `deal` in `stage` (its own stage) at `now`.
+pub(crate) fn card_in(deal: &Deal, stage: Option<&Stage>, now: DateTime<Utc>) -> Card {
+    let probability = stage.map_or(0, |s| effective_probability(deal, s));
+    Card {
+        id: deal.id,
+        stage_id: deal.stage_id,
+        title: deal.title.clone(),
+        amount: deal.amount,
+        currency: deal.currency.clone(),
+        probability,
+        weighted: weighted(deal.amount, probability),
+        owner_id: deal.owner_id,
+        contact_name: deal.contact_name.clone(),
+        company_name: deal.company_name.clone(),
+        next_action_date: deal.next_action_date,
+        expected_close_date: deal.expected_close_date,
+        tags: deal.tags.clone(),
+        flags: flags_in(deal, stage, now),
+        rank: deal.rank.clone(),
+        version: deal.version,
+    }
 }

@@ -13,7 +13,7 @@ use super::command::{
     default_stages, Caller, Command, DealChanges, DealError, NewDeal, NewLine, Origin, Outcome, Staged,
 };
 use super::model::*;
-use super::state::DealState;
+use super::state::{DealFilter, DealState, Reader};
 use crate::event::{ActorKind, ActorRef};
 
 #[derive(Debug, Clone)]
@@ -44,6 +44,8 @@ fn op() -> impl Strategy<Value = Op> {
 
 struct World {
     state: DealState,
+    /// Kept card encodings, reused across batches as the actor does.
+    cards: crate::workspace::board_json::CardBytes,
     callers: Vec<Caller>,
     stages: Vec<Stage>,
     deals: Vec<Uuid>,
@@ -85,7 +87,13 @@ impl World {
         };
         // Two reps and a manager.
         let callers = vec![caller(Uuid::now_v7(), false), caller(Uuid::now_v7(), false), caller(Uuid::now_v7(), true)];
-        World { state: DealState::from_parts(vec![pipeline], Vec::new()), callers, stages, deals: Vec::new() }
+        World {
+            state: DealState::from_parts(vec![pipeline], Vec::new()),
+            cards: Default::default(),
+            callers,
+            stages,
+            deals: Vec::new(),
+        }
     }
 
     fn deal(&self, i: usize) -> Uuid {
@@ -208,7 +216,7 @@ impl World {
         self.check()
     }
 
-    fn check(&self) -> Result<(), TestCaseError> {
+    fn check(&mut self) -> Result<(), TestCaseError> {
         let kinds: HashMap<Uuid, StageKind> = self.stages.iter().map(|s| (s.id, s.kind)).collect();
         for d in self.state.deals.values() {
             match kinds[&d.stage_id] {
@@ -238,6 +246,23 @@ impl World {
         };
         prop_assert_eq!(nonzero(&self.state.stage_totals), nonzero(&fresh.stage_totals));
         prop_assert_eq!(nonzero(&self.state.pipeline_totals), nonzero(&fresh.pipeline_totals));
+        // The board the actor encodes from kept card bytes is the one serde
+        // writes, for everyone and for a rep.
+        let now = Utc::now();
+        let pid = self.stages[0].pipeline_id;
+        for reader in
+            [Reader { user_id: None, sees_all: true }, Reader { user_id: self.callers[0].user_id, sees_all: false }]
+        {
+            let f = DealFilter::default();
+            let at = crate::workspace::board_json::Position { seq: 1, epoch: 1 };
+            let ours = self.cards.encode(&self.state, pid, &f, &reader, now, at).and_then(Result::ok);
+            let ours: Option<serde_json::Value> = ours.and_then(|b| serde_json::from_slice(&b).ok());
+            let mut board = self.state.board(pid, &f, &reader, now);
+            if let Some(b) = board.as_mut() {
+                (b.seq, b.epoch) = (1, 1);
+            }
+            prop_assert_eq!(ours, board.and_then(|b| serde_json::to_value(b).ok()));
+        }
         Ok(())
     }
 }

@@ -11,7 +11,7 @@
 //! subscriber never sees a gap: it gets every event it may see, in order,
 //! or a `reset`.
 
-mod board_json;
+pub(crate) mod board_json;
 pub mod messages;
 pub mod presence;
 mod writer;
@@ -890,10 +890,10 @@ impl Handler<GetBoard> for WorkspaceActor {
                 }
             }
         }
-        let mut board = self.deals.board(msg.pipeline_id, &msg.filter, &msg.reader, chrono::Utc::now())?;
-        board.seq = self.head;
-        board.epoch = self.epoch;
-        let body = bytes::Bytes::from(self.card_bytes.encode(&board, self.deals.deal_count()).ok()?);
+        let at = board_json::Position { seq: self.head, epoch: self.epoch };
+        let encoded =
+            self.card_bytes.encode(&self.deals, msg.pipeline_id, &msg.filter, &msg.reader, chrono::Utc::now(), at)?;
+        let body = bytes::Bytes::from(encoded.ok()?);
         if cacheable {
             if self.board_cache.len() >= 16 {
                 self.board_cache.clear();
