@@ -148,6 +148,10 @@ impl Application {
                 }
             }
         })
+        // Live events are small frames written one after another: with
+        // Nagle's algorithm a frame waits for the ACK of the previous one,
+        // which the client may delay by up to 40 ms.
+        .tcp_nodelay(true)
         // Signals are handled in `run_until_stopped`, which closes the
         // streams before draining requests.
         .disable_signals()
