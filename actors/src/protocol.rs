@@ -34,7 +34,7 @@ pub mod close {
     pub const GOING_AWAY: u16 = 1001;
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Encoding {
     Json,
     MsgPack,

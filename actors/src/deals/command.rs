@@ -8,6 +8,7 @@
 //! state until the batch's transaction commits (see `workspace/writer.rs`).
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Bound;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
@@ -506,11 +507,14 @@ impl<'a> Staged<'a> {
     fn neighbour(&self, stage: Uuid, rank: &str, up: bool, except: Uuid) -> Option<String> {
         let live = |id: &Uuid| *id != except && !self.deals.contains_key(id);
         let base = self.base.columns.get(&stage);
+        // The column is ordered by (rank, id): start at `rank`, not at an end.
         let from_base = base.and_then(|col| {
             if up {
-                col.iter().filter(|(r, id)| r.as_str() > rank && live(id)).map(|(r, _)| r.clone()).next()
+                let after = (Bound::Excluded((rank.to_owned(), Uuid::max())), Bound::Unbounded);
+                col.range(after).find(|(_, id)| live(id)).map(|(r, _)| r.clone())
             } else {
-                col.iter().rev().filter(|(r, id)| r.as_str() < rank && live(id)).map(|(r, _)| r.clone()).next()
+                let below = (Bound::Unbounded, Bound::Excluded((rank.to_owned(), Uuid::nil())));
+                col.range(below).rev().find(|(_, id)| live(id)).map(|(r, _)| r.clone())
             }
         });
         let staged = self
@@ -527,7 +531,16 @@ impl<'a> Staged<'a> {
     }
 
     fn last_rank(&self, stage: Uuid, except: Uuid) -> Option<String> {
-        self.column(stage).into_iter().rev().find(|(_, id)| *id != except).map(|(r, _)| r)
+        let live = |id: &Uuid| *id != except && !self.deals.contains_key(id);
+        let from_base = self.base.columns.get(&stage).and_then(|col| col.iter().rev().find(|(_, id)| live(id)));
+        let from_base = from_base.map(|(r, _)| r.as_str());
+        let staged = self
+            .deals
+            .values()
+            .filter(|d| d.stage_id == stage && d.deleted_at.is_none() && d.id != except)
+            .map(|d| d.rank.as_str())
+            .max();
+        from_base.max(staged).map(str::to_owned)
     }
 
     /// The rank for a card placed into `stage` next to a neighbour.

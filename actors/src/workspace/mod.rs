@@ -154,6 +154,9 @@ impl WorkspaceActor {
     fn fan_out(&mut self, event: &Arc<EncodedEvent>, ctx: &mut Context<Self>) {
         let r = &event.record;
         let mut dead = Vec::new();
+        // Subscribers of the same topic that got the same previous event
+        // get the same frame: its bytes are built once and shared.
+        let mut built: HashMap<(Encoding, Option<i64>), Vec<(String, Frame)>> = HashMap::new();
         for (id, conn) in self.conns.iter_mut() {
             if !r.visibility.allows(&conn.viewer, &r.kind) {
                 continue;
@@ -162,7 +165,15 @@ impl WorkspaceActor {
                 if sub.recovering || !topic_matches(topic, &r.topic) {
                     continue;
                 }
-                let frame = event.frame(conn.encoding, topic, sub.prev);
+                let same = built.entry((conn.encoding, sub.prev)).or_default();
+                let frame = match same.iter().find(|(t, _)| t == topic) {
+                    Some((_, f)) => f.clone(),
+                    None => {
+                        let f = event.frame(conn.encoding, topic, sub.prev);
+                        same.push((topic.clone(), f.clone()));
+                        f
+                    }
+                };
                 sub.prev = Some(r.seq);
                 if conn.session.try_send(Deliver(frame)).is_err() {
                     dead.push(*id);
