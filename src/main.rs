@@ -4,12 +4,6 @@ use clap::Parser;
 use pulse::config::{Cli, Command};
 use pulse::startup::Application;
 
-/// Frames are allocated on the workspace actors' thread and freed on the
-/// connections' threads; mimalloc handles that pattern far better than
-/// the system allocator (BENCHMARKS.md, "Moves").
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[actix_web::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();

@@ -150,12 +150,11 @@ pub async fn delivery(kind: &str, target: &Target, subscribers: usize, budget: B
             lat.p50_ms, lat.p90_ms, lat.p99_ms, lat.max_ms, lat.count
         ));
         result["write_to_last_delivery"] = json!(lat);
-    } else {
-        let rate = delivered as f64 / flow_secs;
-        summary.push_str(&format!("; delivered {delivered} events in {flow_secs:.1} s = {rate:.0} events/s"));
-        result["delivered_events_per_sec"] = json!(rate);
-        result["flow_seconds"] = json!(flow_secs);
     }
+    let rate = delivered as f64 / flow_secs;
+    summary.push_str(&format!("; delivered {delivered} events in {flow_secs:.1} s = {rate:.0} events/s"));
+    result["delivered_events_per_sec"] = json!(rate);
+    result["flow_seconds"] = json!(flow_secs);
     Ok((result, summary))
 }
 
