@@ -156,7 +156,7 @@ impl WorkspaceActor {
         let mut dead = Vec::new();
         // Subscribers of the same topic that got the same previous event
         // get the same frame: its bytes are built once and shared.
-        let mut built: HashMap<(Encoding, Option<i64>), Vec<(String, Frame)>> = HashMap::new();
+        let mut built = SharedFrames::new();
         for (id, conn) in self.conns.iter_mut() {
             if !r.visibility.allows(&conn.viewer, &r.kind) {
                 continue;
@@ -980,6 +980,10 @@ impl Handler<GetNotificationSummary> for WorkspaceActor {
         MessageResult(self.notifications.summary(m.user_id))
     }
 }
+
+/// The frames of one event built so far, by encoding and `prev`, then
+/// topic: subscriptions at the same position share one.
+type SharedFrames = HashMap<(Encoding, Option<i64>), Vec<(String, Frame)>>;
 
 #[cfg(test)]
 mod tests {
