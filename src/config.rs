@@ -144,6 +144,7 @@ pub struct Settings {
 
     /// Seconds between rechecks of open WebSocket connections' credentials
     /// (revocations normally close sockets at once; this is the backstop).
+    /// A reconnecting credential is trusted from memory for twice this.
     #[arg(long, env = "PULSE_WS_RECHECK_SECS", default_value_t = 15, global = true)]
     pub ws_recheck_secs: u64,
 

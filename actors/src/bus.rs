@@ -7,6 +7,7 @@
 //! Redis) asks every running workspace to catch up from the table, and a
 //! workspace that sees a gap reads the missing events from it.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix::prelude::*;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use crate::credentials::StreamCredentials;
 use crate::event::EventRecord;
 use crate::principal::Principal;
 use crate::registry::{KickIn, Registry, ResyncAll, Route};
@@ -67,7 +69,12 @@ pub(crate) async fn publish_loop(client: redis::Client, mut rx: mpsc::Receiver<B
     }
 }
 
-pub(crate) async fn subscribe_loop(client: redis::Client, node: Uuid, registry: Addr<Registry>) {
+pub(crate) async fn subscribe_loop(
+    client: redis::Client,
+    node: Uuid,
+    registry: Addr<Registry>,
+    credentials: Arc<StreamCredentials>,
+) {
     let mut backoff = Duration::from_millis(100);
     loop {
         match client.get_async_pubsub().await {
@@ -92,6 +99,8 @@ pub(crate) async fn subscribe_loop(client: redis::Client, node: Uuid, registry: 
                             CONTROL_CHANNEL => {
                                 if let Ok(c) = serde_json::from_slice::<BusControl>(&payload) {
                                     if c.node != node {
+                                        // Before the kick: see `StreamCredentials`.
+                                        credentials.forget(c.workspace_id, c.principal);
                                         registry
                                             .do_send(KickIn { workspace_id: c.workspace_id, principal: c.principal });
                                     }
@@ -101,6 +110,8 @@ pub(crate) async fn subscribe_loop(client: redis::Client, node: Uuid, registry: 
                         }
                     }
                 }
+                // Kicks from other nodes may be missed until we are back.
+                credentials.forget_all();
                 tracing::warn!("lost the Redis bus; reconnecting");
             }
             Err(e) => tracing::warn!(error = %e, "cannot reach Redis for the bus; retrying"),

@@ -16,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use crate::bus::{publish_loop, subscribe_loop, BusControl, BusEvent, BusOut};
+use crate::credentials::StreamCredentials;
 use crate::deals::{Caller, Command, DealError, DealFilter, DealPage, DealView, Pipeline, Reader, Written};
 use crate::event::EventRecord;
 use crate::leads::{LeadFilter, LeadPage, LeadReader, LeadView, Source, Weights};
@@ -133,6 +134,7 @@ pub struct Realtime {
     publisher: Publisher,
     /// Addresses of running workspace actors, so requests skip the registry.
     workspaces: Arc<Mutex<HashMap<Uuid, Addr<WorkspaceActor>>>>,
+    credentials: Arc<StreamCredentials>,
 }
 
 impl Realtime {
@@ -148,9 +150,10 @@ impl Realtime {
         });
         let redis_out = redis.as_ref().map(|(_, tx)| tx.clone());
         let publisher = Publisher { node, redis_out: redis_out.clone() };
-        let registry = Registry::new(pool, cfg.clone(), publisher.clone()).start();
+        let credentials = Arc::new(StreamCredentials::new(cfg.recheck_interval * 2));
+        let registry = Registry::new(pool, cfg.clone(), publisher.clone(), credentials.clone()).start();
         if let Some((client, _)) = redis {
-            actix::spawn(subscribe_loop(client, node, registry.clone()));
+            actix::spawn(subscribe_loop(client, node, registry.clone(), credentials.clone()));
         }
         Self {
             registry,
@@ -160,7 +163,15 @@ impl Realtime {
             redis_out,
             publisher,
             workspaces: Arc::default(),
+            credentials,
         }
+    }
+
+    /// The node's memory of WebSocket credentials: a handshake reads its
+    /// epoch first, recalls or resolves, remembers what it resolved, and
+    /// passes the epoch to [`Realtime::attach`].
+    pub fn stream_credentials(&self) -> &StreamCredentials {
+        &self.credentials
     }
 
     /// The workspace's actor, started if needed.
@@ -271,6 +282,9 @@ impl Realtime {
     /// Closes `principal`'s connections to `workspace_id` (every workspace
     /// when `None`) on every node.
     pub fn kick(&self, workspace_id: Option<Uuid>, principal: Principal) {
+        // Before anything is closed: no handshake may be authorized from
+        // memory, or registered, against the credential being revoked.
+        self.credentials.forget(workspace_id, principal);
         if let Some(tx) = &self.redis_out {
             let _ = tx.try_send(BusOut::Control(BusControl { node: self.node, workspace_id, principal }));
         }
@@ -293,19 +307,23 @@ impl Realtime {
     }
 
     /// Attaches an accepted WebSocket to its workspace. `guard` is dropped
-    /// when the connection ends (connection limits).
+    /// when the connection ends (connection limits); `credential_epoch` is
+    /// the stream-credential epoch read before `viewer` was resolved.
+    #[allow(clippy::too_many_arguments)]
     pub async fn attach(
         &self,
         workspace_id: Uuid,
         viewer: Viewer,
         encoding: Encoding,
+        credential_epoch: u64,
         ws: actix_ws::Session,
         stream: actix_ws::MessageStream,
         guard: Box<dyn Send>,
     ) -> Result<(), RealtimeError> {
         let workspace = self.workspace(workspace_id).await?;
         let id = self.next_session.fetch_add(1, Ordering::Relaxed);
-        WsSession::start(id, workspace_id, workspace, viewer, encoding, self.cfg.clone(), ws, stream, guard);
+        let cfg = self.cfg.clone();
+        WsSession::start(id, workspace_id, workspace, viewer, encoding, credential_epoch, cfg, ws, stream, guard);
         Ok(())
     }
 }

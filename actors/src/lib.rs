@@ -19,6 +19,7 @@
 //!   sees `Addr` or message types.
 
 pub mod bus;
+pub mod credentials;
 pub mod deals;
 pub mod event;
 pub mod handle;

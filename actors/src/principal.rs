@@ -32,7 +32,7 @@ impl Role {
 
 /// The subscriber of a stream: a person with a role, or an API token with
 /// scopes. Session and token ids let revocation find its connections.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Viewer {
     Member { user_id: Uuid, role: Role, session_id: Option<Uuid> },
     Token { token_id: Uuid, scopes: Vec<String> },

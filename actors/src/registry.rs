@@ -10,6 +10,7 @@ use actix::prelude::*;
 use deadpool_postgres::Pool;
 use uuid::Uuid;
 
+use crate::credentials::StreamCredentials;
 use crate::event::EventRecord;
 use crate::handle::{Publisher, RealtimeConfig};
 use crate::principal::Principal;
@@ -22,11 +23,17 @@ pub struct Registry {
     cfg: Arc<RealtimeConfig>,
     running: HashMap<Uuid, (u64, Addr<WorkspaceActor>)>,
     generation: u64,
+    credentials: Arc<StreamCredentials>,
 }
 
 impl Registry {
-    pub(crate) fn new(pool: Pool, cfg: Arc<RealtimeConfig>, publisher: Publisher) -> Self {
-        Self { pool, publisher, cfg, running: HashMap::new(), generation: 0 }
+    pub(crate) fn new(
+        pool: Pool,
+        cfg: Arc<RealtimeConfig>,
+        publisher: Publisher,
+        credentials: Arc<StreamCredentials>,
+    ) -> Self {
+        Self { pool, publisher, cfg, running: HashMap::new(), generation: 0, credentials }
     }
 }
 
@@ -101,6 +108,7 @@ impl Handler<GetWorkspace> for Registry {
             self.cfg.clone(),
             ctx.address().recipient(),
             self.publisher.clone(),
+            self.credentials.clone(),
         );
         let addr = actor.start();
         self.running.insert(msg.workspace_id, (self.generation, addr.clone()));

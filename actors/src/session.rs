@@ -26,12 +26,37 @@ enum Outbound {
     Pong(Bytes),
 }
 
+/// The write side of a connection, handed to its workspace so events go
+/// straight to the connection's writer task, without a hop through the
+/// session actor. Shares the session's byte count and bound.
+pub struct Outlet {
+    tx: mpsc::UnboundedSender<Outbound>,
+    queued: Arc<AtomicUsize>,
+    max_bytes: usize,
+}
+
+impl Outlet {
+    /// Queues a frame for writing; `false` when it would pass the
+    /// connection's byte bound or the connection is gone (the caller then
+    /// closes it through the session actor).
+    pub(crate) fn offer(&self, frame: Frame) -> bool {
+        let len = frame.len();
+        if self.queued.load(Ordering::Relaxed) + len > self.max_bytes {
+            return false;
+        }
+        self.queued.fetch_add(len, Ordering::Relaxed);
+        self.tx.send(Outbound::Frame(frame)).is_ok()
+    }
+}
+
 pub struct WsSession {
     id: u64,
     workspace_id: Uuid,
     workspace: Addr<WorkspaceActor>,
     viewer: Viewer,
     encoding: Encoding,
+    /// The credential epoch read before the handshake resolved `viewer`.
+    credential_epoch: u64,
     cfg: Arc<RealtimeConfig>,
     /// Bytes queued for the writer and not yet written.
     queued: Arc<AtomicUsize>,
@@ -50,6 +75,7 @@ impl WsSession {
         workspace: Addr<WorkspaceActor>,
         viewer: Viewer,
         encoding: Encoding,
+        credential_epoch: u64,
         cfg: Arc<RealtimeConfig>,
         ws: actix_ws::Session,
         stream: actix_ws::MessageStream,
@@ -68,6 +94,7 @@ impl WsSession {
                 workspace,
                 viewer,
                 encoding,
+                credential_epoch,
                 cfg,
                 queued,
                 out: tx,
@@ -180,9 +207,15 @@ impl Actor for WsSession {
             session: ctx.address().recipient(),
             viewer: self.viewer.clone(),
             encoding: self.encoding,
+            credential_epoch: self.credential_epoch,
+            outlet: Outlet {
+                tx: self.out.clone(),
+                queued: self.queued.clone(),
+                max_bytes: self.cfg.outbound_max_bytes,
+            },
         };
         ctx.wait(self.workspace.send(connect).into_actor(self).map(|res, act, ctx| match res {
-            Ok(head) => {
+            Ok(Some(head)) => {
                 let welcome = ServerMessage::Welcome {
                     session: format!("{:x}", act.id),
                     workspace: act.workspace_id,
@@ -192,6 +225,7 @@ impl Actor for WsSession {
                 };
                 act.send_msg(&welcome, ctx);
             }
+            Ok(None) => act.close(close::REVOKED, "access changed while connecting; authenticate again", ctx),
             Err(_) => act.close(1011, "workspace unavailable; retry", ctx),
         }));
         let (interval, timeout) = (self.cfg.heartbeat_interval, self.cfg.heartbeat_timeout);

@@ -14,7 +14,10 @@
 //!   principal's sockets.
 //!
 //! WebSocket handshakes never use it: a socket outlives its handshake, so
-//! it is authorized against the database (see `routes::stream`).
+//! it is authorized against the database or the real-time core's memory
+//! of stream credentials, which kicks and rechecks keep true (see
+//! `routes::stream` and `pulse_actors::credentials`). The middleware
+//! below empties that memory too.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -130,6 +133,7 @@ pub async fn invalidate_after_changes(
     let res = next.call(req).await;
     if let Some(state) = state {
         state.auth_cache.invalidate();
+        state.realtime.stream_credentials().forget_all();
     }
     res
 }

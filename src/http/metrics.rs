@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -25,13 +26,30 @@ struct Series {
 /// Request series keyed by (route pattern, method, status).
 type RequestSeries = BTreeMap<(String, String, u16), Series>;
 
+/// How a WebSocket handshake's credential was resolved.
+#[derive(Debug, Clone, Copy)]
+pub enum HandshakeAuth {
+    /// From the node's memory of stream credentials: no database query.
+    Memory,
+    /// A session cookie or token looked up in the database.
+    Database,
+    /// A single-use ticket redeemed in the database.
+    Ticket,
+}
+
 /// Shared metric registry.
 #[derive(Clone, Default)]
 pub struct Metrics {
     requests: Arc<Mutex<RequestSeries>>,
+    /// Accepted credentials of WebSocket handshakes, by [`HandshakeAuth`].
+    handshakes: Arc<[AtomicU64; 3]>,
 }
 
 impl Metrics {
+    pub fn handshake(&self, how: HandshakeAuth) {
+        self.handshakes[how as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn observe(&self, route: &str, method: &str, status: u16, seconds: f64) {
         let Ok(mut map) = self.requests.lock() else {
             return;
@@ -74,6 +92,16 @@ impl Metrics {
             let _ = writeln!(out, "pulse_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
             let _ = writeln!(out, "pulse_http_request_duration_seconds_sum{{{labels}}} {}", s.sum);
             let _ = writeln!(out, "pulse_http_request_duration_seconds_count{{{labels}}} {}", s.count);
+        }
+        out.push_str("# HELP pulse_stream_handshakes_total WebSocket handshakes whose credential was accepted, by where it was checked.\n");
+        out.push_str("# TYPE pulse_stream_handshakes_total counter\n");
+        for (how, label) in [
+            (HandshakeAuth::Memory, "memory"),
+            (HandshakeAuth::Database, "database"),
+            (HandshakeAuth::Ticket, "ticket"),
+        ] {
+            let n = self.handshakes[how as usize].load(Ordering::Relaxed);
+            let _ = writeln!(out, "pulse_stream_handshakes_total{{credential=\"{label}\"}} {n}");
         }
         out
     }

@@ -11,11 +11,12 @@ use pulse_actors::protocol::{Encoding, MSGPACK_SUBPROTOCOL};
 use pulse_actors::{Role, Viewer};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::extract::{Authenticated, Member};
+use crate::auth::extract::{Authenticated, Member, SESSION_COOKIE};
 use crate::auth::permissions::SubscribeEvents;
 use crate::auth::{secrets, Action};
 use crate::db::stream_tickets::{self, TicketRow};
 use crate::error::{ApiError, ApiResult};
+use crate::http::metrics::HandshakeAuth;
 use crate::state::AppState;
 
 /// Seconds a ticket stays valid.
@@ -58,7 +59,7 @@ async fn from_ticket(state: &AppState, ticket: &str) -> ApiResult<StreamCaller> 
                 .and_then(|r| Role::parse(&r));
             let role = role.filter(|_| live).ok_or(ApiError::Unauthenticated)?;
             let viewer = Viewer::Member { user_id, role, session_id: row.session_id };
-            Ok(StreamCaller { workspace_id: row.workspace_id, viewer, key: format!("u:{user_id}") })
+            Ok(caller(row.workspace_id, viewer))
         }
         (None, Some(token_id)) => {
             let scopes =
@@ -66,38 +67,73 @@ async fn from_ticket(state: &AppState, ticket: &str) -> ApiResult<StreamCaller> 
             if !scopes.iter().any(|s| s == "events:subscribe") {
                 return Err(ApiError::InsufficientScope("events:subscribe"));
             }
-            Ok(StreamCaller {
-                workspace_id: row.workspace_id,
-                viewer: Viewer::Token { token_id, scopes },
-                key: format!("t:{token_id}"),
-            })
+            Ok(caller(row.workspace_id, Viewer::Token { token_id, scopes }))
         }
         _ => Err(ApiError::Unauthenticated),
     }
 }
 
-async fn from_credential(state: &AppState, req: &HttpRequest) -> ApiResult<StreamCaller> {
-    // Never from the node's credential cache: the socket outlives this
-    // request, so it starts from what the database says now.
+/// Who a stream credential resolved to.
+fn caller(workspace_id: uuid::Uuid, viewer: Viewer) -> StreamCaller {
+    let key = match &viewer {
+        Viewer::Member { user_id, .. } => format!("u:{user_id}"),
+        Viewer::Token { token_id, .. } => format!("t:{token_id}"),
+    };
+    StreamCaller { workspace_id, viewer, key }
+}
+
+/// The request's credential as a key of the node's memory of stream
+/// credentials: its kind (`b` bearer, `c` cookie) and the hash of its secret.
+fn memory_key(req: &HttpRequest) -> ApiResult<Option<Vec<u8>>> {
+    let (kind, secret) = match crate::auth::extract::bearer(req)? {
+        Some(token) => (b'b', token.to_owned()),
+        None => match req.cookie(SESSION_COOKIE) {
+            Some(cookie) => (b'c', cookie.value().to_owned()),
+            None => return Ok(None),
+        },
+    };
+    let mut key = vec![kind];
+    key.extend(secrets::hash(&secret));
+    Ok(Some(key))
+}
+
+/// A browser always sends Origin on a WebSocket handshake; it must be
+/// allowed (cross-site WebSocket hijacking).
+fn check_origin(state: &AppState, req: &HttpRequest) -> ApiResult<()> {
+    let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    if !origin.is_some_and(|o| state.origins.allows(o)) {
+        return Err(ApiError::Csrf("WebSocket handshake from an origin that is not allowed"));
+    }
+    Ok(())
+}
+
+/// The caller of a cookie or bearer handshake: from the node's memory of
+/// stream credentials when it holds the credential (a reconnect), else
+/// from the database, never from the REST credential cache. `epoch` is
+/// the memory's epoch read before this call.
+async fn from_credential(state: &AppState, req: &HttpRequest, epoch: u64) -> ApiResult<(StreamCaller, HandshakeAuth)> {
+    let memory = state.realtime.stream_credentials();
+    let key = memory_key(req)?;
+    if let Some((workspace_id, viewer)) = key.as_deref().and_then(|k| memory.recall(k)) {
+        if key.as_deref().is_some_and(|k| k.first() == Some(&b'c')) {
+            check_origin(state, req)?;
+        }
+        return Ok((caller(workspace_id, viewer), HandshakeAuth::Memory));
+    }
     let auth = crate::auth::extract::authenticate_fresh(req).await?;
     let (workspace_id, _, role, scopes) = crate::auth::extract::authorize(&auth, Action::SubscribeEvents)?;
-    match auth {
+    let viewer = match auth {
         Authenticated::Session(s) => {
-            // A browser always sends Origin on a WebSocket handshake.
-            let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
-            if !origin.is_some_and(|o| state.origins.allows(o)) {
-                return Err(ApiError::Csrf("WebSocket handshake from an origin that is not allowed"));
-            }
+            check_origin(state, req)?;
             let role = role.ok_or(ApiError::Unauthenticated)?;
-            let viewer = Viewer::Member { user_id: s.user_id, role, session_id: Some(s.session_id) };
-            Ok(StreamCaller { workspace_id, viewer, key: format!("u:{}", s.user_id) })
+            Viewer::Member { user_id: s.user_id, role, session_id: Some(s.session_id) }
         }
-        Authenticated::Token(t) => Ok(StreamCaller {
-            workspace_id,
-            viewer: Viewer::Token { token_id: t.token_id, scopes },
-            key: format!("t:{}", t.token_id),
-        }),
+        Authenticated::Token(t) => Viewer::Token { token_id: t.token_id, scopes },
+    };
+    if let Some(key) = key {
+        memory.remember(key, workspace_id, viewer.clone(), epoch);
     }
+    Ok((caller(workspace_id, viewer), HandshakeAuth::Database))
 }
 
 fn wants_msgpack(req: &HttpRequest) -> bool {
@@ -119,9 +155,12 @@ pub async fn open_stream(
     query: web::Query<StreamQuery>,
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let caller = match &query.ticket {
-        Some(t) => from_ticket(&state, t).await?,
-        None => from_credential(&state, &req).await?,
+    // Read before the credential is resolved: a kick after this point
+    // keeps the connection from registering (see `pulse_actors::credentials`).
+    let epoch = state.realtime.stream_credentials().epoch();
+    let (caller, how) = match &query.ticket {
+        Some(t) => (from_ticket(&state, t).await?, HandshakeAuth::Ticket),
+        None => from_credential(&state, &req, epoch).await?,
     };
     let guard = state
         .stream_limits
@@ -138,9 +177,10 @@ pub async fn open_stream(
     let encoding = if msgpack { Encoding::MsgPack } else { Encoding::Json };
     state
         .realtime
-        .attach(caller.workspace_id, caller.viewer, encoding, session, stream, Box::new(guard))
+        .attach(caller.workspace_id, caller.viewer, encoding, epoch, session, stream, Box::new(guard))
         .await
         .map_err(|_| ApiError::Unavailable)?;
+    state.metrics.handshake(how);
     Ok(res)
 }
 

@@ -126,3 +126,20 @@ async fn when_redis_stops_and_comes_back_the_client_on_node_b_misses_nothing() {
     expect_seqs(&mut on_b, start + 5, start + 5).await;
     assert!(on_b.next_within(Duration::from_millis(300)).await.is_none(), "no duplicates");
 }
+
+#[actix_web::test]
+async fn a_token_revoked_through_node_a_is_forgotten_by_node_b_at_once() {
+    let redis = Redis::start();
+    let (a, b) = two_nodes(&redis).await;
+    let owner = a.signup("owner@example.com", "Acme").await;
+    let token = crate::stream::token_with(&owner, &["events:subscribe"]).await;
+    // Node B remembers the token from its first handshake.
+    connect(&b, WsAuth::Bearer(&token), false).await.unwrap().welcome().await;
+    let mut on_b = connect(&b, WsAuth::Bearer(&token), false).await.unwrap();
+    on_b.welcome().await;
+    let list: Value = owner.browser.get("/api/v1/tokens").await.json().await.unwrap();
+    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(owner.browser.delete(&format!("/api/v1/tokens/{id}")).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(on_b.closed_with(Duration::from_secs(1)).await, Some(4001));
+    assert_eq!(connect(&b, WsAuth::Bearer(&token), false).await.err(), Some(401), "not recalled from memory");
+}

@@ -267,3 +267,68 @@ async fn sockets_whose_credential_lapsed_without_a_kick_are_closed_by_the_rechec
     by_owner.send(json!({"msg": "ping"})).await;
     assert_eq!(by_owner.next().await["msg"], "pong", "a live credential stays connected");
 }
+
+/// `credential`'s count in `pulse_stream_handshakes_total`.
+async fn handshakes(b: &crate::helpers::Browser, credential: &str) -> u64 {
+    let metrics = b.get("/metrics").await.text().await.unwrap();
+    let prefix = format!("pulse_stream_handshakes_total{{credential=\"{credential}\"}} ");
+    metrics.lines().find_map(|l| l.strip_prefix(&prefix)).and_then(|n| n.parse().ok()).unwrap()
+}
+
+#[actix_web::test]
+async fn a_reconnect_is_authorized_from_memory_until_a_kick_forgets_it() {
+    let app = spawn_app().await;
+    let owner = app.signup("owner@example.com", "Acme").await;
+    let rep = app.member_of(&owner, "rep@example.com", "rep").await;
+    let token = token_with(&owner, &["events:subscribe"]).await;
+    let cookie = || WsAuth::Cookie(&rep.browser, Some(&app.address));
+    for _ in 0..3 {
+        let mut ws = connect(&app, cookie(), false).await.unwrap();
+        ws.welcome().await;
+        let mut ws = connect(&app, WsAuth::Bearer(&token), false).await.unwrap();
+        ws.welcome().await;
+    }
+    assert_eq!(handshakes(&owner.browser, "database").await, 2, "one lookup per credential");
+    assert_eq!(handshakes(&owner.browser, "memory").await, 4, "the reconnects");
+    // From memory, the Origin is still checked.
+    assert_eq!(connect(&app, WsAuth::Cookie(&rep.browser, Some("https://evil.example")), false).await.err(), Some(403));
+
+    // A role change kicks the rep: the next handshake reads the database
+    // and the connection carries the new role.
+    let res = owner.browser.patch(&format!("/api/v1/members/{}", rep.user_id), &json!({"role": "viewer"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut ws = connect(&app, cookie(), false).await.unwrap();
+    ws.welcome().await;
+    assert_eq!(handshakes(&owner.browser, "database").await, 3);
+    let sub = ws.subscribe(&["leads"], None).await;
+    assert_eq!(sub["msg"], "subscribed", "{sub}");
+
+    // Suspension: refused at once, though the cookie was remembered.
+    let res = owner.browser.patch(&format!("/api/v1/members/{}", rep.user_id), &json!({"status": "suspended"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(ws.closed_with(Duration::from_secs(1)).await, Some(4001));
+    assert_eq!(connect(&app, cookie(), false).await.err(), Some(403));
+}
+
+#[actix_web::test]
+async fn remembered_credentials_expire_unless_an_open_socket_keeps_them_confirmed() {
+    // Entries are trusted for two recheck intervals: 2 s here.
+    let app = spawn_app_with(|s| s.ws_recheck_secs = 1).await;
+    let owner = app.signup("owner@example.com", "Acme").await;
+    let kept = token_with(&owner, &["events:subscribe"]).await;
+    let dropped = token_with(&owner, &["events:subscribe"]).await;
+    let mut open = connect(&app, WsAuth::Bearer(&kept), false).await.unwrap();
+    open.welcome().await;
+    let mut closed = connect(&app, WsAuth::Bearer(&dropped), false).await.unwrap();
+    closed.welcome().await;
+    drop(closed);
+    tokio::time::sleep(Duration::from_millis(3_500)).await;
+    let before = handshakes(&owner.browser, "database").await;
+    // `kept` still has a socket, which the rechecks confirm every second.
+    connect(&app, WsAuth::Bearer(&kept), false).await.unwrap().welcome().await;
+    assert_eq!(handshakes(&owner.browser, "database").await, before, "kept confirmed by the recheck");
+    // `dropped` had none: its entry expired, so it is looked up again, and a
+    // revocation made behind Pulse's back (no kick) is seen.
+    app.db().await.execute("UPDATE api_tokens SET revoked_at = now() WHERE name = 'stream test'", &[]).await.unwrap();
+    assert_eq!(connect(&app, WsAuth::Bearer(&dropped), false).await.err(), Some(401));
+}

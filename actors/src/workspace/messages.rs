@@ -7,15 +7,23 @@ use uuid::Uuid;
 use crate::event::EventRecord;
 use crate::principal::{Principal, Viewer};
 use crate::protocol::{Encoding, Frame};
+use crate::session::Outlet;
 
-/// Attach a WebSocket session; replies with the stream position.
+/// Attach a WebSocket session; replies with the stream position, or
+/// `None` when a kick matching it happened after `credential_epoch` was
+/// read.
 #[derive(Message)]
-#[rtype(result = "StreamHead")]
+#[rtype(result = "Option<StreamHead>")]
 pub struct Connect {
     pub session_id: u64,
     pub session: Recipient<Deliver>,
     pub viewer: Viewer,
     pub encoding: Encoding,
+    /// [`StreamCredentials::epoch`](crate::credentials::StreamCredentials::epoch)
+    /// read before the connection's credential was resolved.
+    pub credential_epoch: u64,
+    /// Where the workspace writes the connection's frames.
+    pub outlet: Outlet,
 }
 
 /// Detach a session (its connection ended).

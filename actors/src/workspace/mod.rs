@@ -16,7 +16,7 @@ pub mod messages;
 pub mod presence;
 mod writer;
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -24,6 +24,7 @@ use actix::prelude::*;
 use deadpool_postgres::Pool;
 use uuid::Uuid;
 
+use crate::credentials::{self, StreamCredentials};
 use crate::deals::DealState;
 use crate::event::{topic_matches, EventRecord};
 use crate::handle::Publisher;
@@ -31,12 +32,16 @@ use crate::handle::RealtimeConfig;
 use crate::leads::LeadState;
 use crate::principal::Viewer;
 use crate::protocol::{close, encode, EncodedEvent, Encoding, Frame, ServerMessage};
+use crate::session::Outlet;
 use crate::store;
 use messages::*;
 
 /// One attached WebSocket session.
 struct Conn {
+    /// The session actor: closes go through it, so it stops.
     session: Recipient<Deliver>,
+    /// Frames go straight to the connection's writer.
+    outlet: Outlet,
     viewer: Viewer,
     encoding: Encoding,
     /// Topic -> state of that subscription.
@@ -82,6 +87,8 @@ pub struct WorkspaceActor {
     /// A batch is being committed.
     writing: bool,
     publisher: Publisher,
+    /// The node's memory of WebSocket credentials (refreshed by rechecks).
+    credentials: Arc<StreamCredentials>,
 }
 
 impl WorkspaceActor {
@@ -92,6 +99,7 @@ impl WorkspaceActor {
         cfg: Arc<RealtimeConfig>,
         registry: Recipient<WorkspaceStopped>,
         publisher: Publisher,
+        credentials: Arc<StreamCredentials>,
     ) -> Self {
         Self {
             id,
@@ -117,11 +125,22 @@ impl WorkspaceActor {
             writes: VecDeque::new(),
             writing: false,
             publisher,
+            credentials,
         }
     }
 
     fn send(conn: &Conn, frame: Frame) -> bool {
-        conn.session.try_send(Deliver(frame)).is_ok()
+        if conn.outlet.offer(frame) {
+            return true;
+        }
+        // Over its byte bound, or gone: the session closes with 4008 (a
+        // second close for the same session is ignored there).
+        conn.session.do_send(Deliver(Self::slow_consumer()));
+        false
+    }
+
+    fn slow_consumer() -> Frame {
+        Frame::Close(close::SLOW_CONSUMER, "slow consumer: resume from your last seq".into())
     }
 
     fn send_msg(conn: &Conn, msg: &ServerMessage) -> bool {
@@ -175,7 +194,7 @@ impl WorkspaceActor {
                     }
                 };
                 sub.prev = Some(r.seq);
-                if conn.session.try_send(Deliver(frame)).is_err() {
+                if !conn.outlet.offer(frame) {
                     dead.push(*id);
                     break;
                 }
@@ -228,10 +247,7 @@ impl WorkspaceActor {
         if let Some(conn) = self.remove_conn(id, ctx) {
             tracing::info!(workspace = %self.id, session = id, "dropping a session that stopped draining");
             // One control message, not fan-out: do_send may exceed capacity once.
-            conn.session.do_send(Deliver(Frame::Close(
-                close::SLOW_CONSUMER,
-                "slow consumer: resume from your last seq".into(),
-            )));
+            conn.session.do_send(Deliver(Self::slow_consumer()));
         }
     }
 
@@ -477,9 +493,12 @@ impl WorkspaceActor {
         if self.conns.is_empty() {
             return;
         }
+        // The viewers asked about: a connection that arrives while the
+        // query runs is not judged by its answer.
+        let checked: HashSet<Viewer> = self.conns.values().map(|c| c.viewer.clone()).collect();
         let (mut users, mut sessions, mut tokens) = (Vec::new(), Vec::new(), Vec::new());
-        for conn in self.conns.values() {
-            match &conn.viewer {
+        for viewer in &checked {
+            match viewer {
                 Viewer::Member { user_id, session_id, .. } => {
                     users.push(*user_id);
                     sessions.extend(*session_id);
@@ -496,20 +515,18 @@ impl WorkspaceActor {
                 .await
                 .map_err(|e| e.to_string())
         };
-        ctx.spawn(fut.into_actor(self).map(|res, act, ctx| {
-            let (members, sessions, tokens) = match res {
+        ctx.spawn(fut.into_actor(self).map(move |res, act, ctx| {
+            let live = match res {
                 Ok(live) => live,
                 Err(e) => return tracing::warn!(workspace = %act.id, error = %e, "credential recheck failed"),
             };
+            act.credentials.confirm(act.id, &checked, &live);
+            let (members, sessions, tokens) = &live;
             let stale: Vec<u64> = act
                 .conns
                 .iter()
-                .filter(|(_, c)| match &c.viewer {
-                    Viewer::Member { user_id, role, session_id } => {
-                        !members.iter().any(|(u, r)| u == user_id && r == role.as_str())
-                            || session_id.is_some_and(|s| !sessions.contains(&s))
-                    }
-                    Viewer::Token { token_id, .. } => !tokens.contains(token_id),
+                .filter(|(_, c)| {
+                    checked.contains(&c.viewer) && !credentials::holds(&c.viewer, members, sessions, tokens)
                 })
                 .map(|(id, _)| *id)
                 .collect();
@@ -734,7 +751,7 @@ impl WorkspaceActor {
                 }
                 let frame = e.frame(conn.encoding, t, sub.prev);
                 sub.prev = Some(r.seq);
-                if conn.session.try_send(Deliver(frame)).is_err() {
+                if !conn.outlet.offer(frame) {
                     ok = false;
                     break 'events;
                 }
@@ -786,13 +803,23 @@ impl Actor for WorkspaceActor {
 }
 
 impl Handler<Connect> for WorkspaceActor {
-    type Result = StreamHead;
-    fn handle(&mut self, msg: Connect, _: &mut Self::Context) -> StreamHead {
+    type Result = Option<StreamHead>;
+    fn handle(&mut self, msg: Connect, _: &mut Self::Context) -> Option<StreamHead> {
+        if self.credentials.kicked_since(msg.credential_epoch, self.id, &msg.viewer) {
+            // Kicked while its credential was being resolved.
+            return None;
+        }
         self.conns.insert(
             msg.session_id,
-            Conn { session: msg.session, viewer: msg.viewer, encoding: msg.encoding, subs: HashMap::new() },
+            Conn {
+                session: msg.session,
+                outlet: msg.outlet,
+                viewer: msg.viewer,
+                encoding: msg.encoding,
+                subs: HashMap::new(),
+            },
         );
-        StreamHead { epoch: self.epoch, seq: self.head }
+        Some(StreamHead { epoch: self.epoch, seq: self.head })
     }
 }
 

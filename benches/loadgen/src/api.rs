@@ -44,13 +44,27 @@ impl Target {
         res.text().await.map_err(|e| e.to_string())
     }
 
+    /// One sample from `/metrics`, named with its labels.
+    pub async fn metric(&self, series: &str) -> Result<u64, String> {
+        let text = self.get_text("/metrics").await?;
+        let prefix = format!("{series} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .and_then(|v| v.trim().parse().ok())
+            .ok_or_else(|| format!("no {series} in /metrics"))
+    }
+
     /// `pulse_ws_connections` from `/metrics`.
     pub async fn open_connections(&self) -> Result<u64, String> {
-        let text = self.get_text("/metrics").await?;
-        text.lines()
-            .find_map(|l| l.strip_prefix("pulse_ws_connections "))
-            .and_then(|v| v.trim().parse().ok())
-            .ok_or_else(|| "no pulse_ws_connections in /metrics".to_owned())
+        self.metric("pulse_ws_connections").await
+    }
+
+    /// WebSocket handshakes whose credential was checked in the database
+    /// and in the server's memory, so far.
+    pub async fn handshakes(&self) -> Result<(u64, u64), String> {
+        let database = self.metric("pulse_stream_handshakes_total{credential=\"database\"}").await?;
+        let memory = self.metric("pulse_stream_handshakes_total{credential=\"memory\"}").await?;
+        Ok((database, memory))
     }
 }
 

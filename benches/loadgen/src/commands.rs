@@ -38,19 +38,6 @@ pub struct Common {
     concurrency: usize,
 }
 
-/// Signs up users and opens `n` subscribed connections, `per_user` per user.
-async fn open_subscribers(
-    target: &Target,
-    owner: &Session,
-    n: usize,
-    per_user: usize,
-    common: &Common,
-) -> Result<(Vec<(Ws, i64)>, Vec<Session>), String> {
-    let users = api::invite_reps(target, owner, n.div_ceil(per_user.max(1))).await?;
-    let conns = connect_subscribers(target, &users, n, per_user, common).await?;
-    Ok((conns, users))
-}
-
 /// Opens `n` subscribed connections as `users`, `per_user` per user.
 async fn connect_subscribers(
     target: &Target,
@@ -308,15 +295,16 @@ pub async fn storm(
     let phase = |what: &str| eprintln!("storm: {:5.1} s {what}", t.elapsed().as_secs_f64());
     let per_user = common.per_user.unwrap_or(5000);
     let owner = api::signup_owner(target).await?;
-    let lanes: Vec<Lane> = api::invite_reps(target, &owner, common.lanes.min(8))
-        .await?
-        .into_iter()
-        .map(|s| Lane::new(s.user_id))
-        .collect();
+    // What happens while the clients are away: deals shared with them move
+    // (not role changes: those are kicks, which rightly make every node
+    // forget the credentials it remembers).
+    let users = api::invite_reps(target, &owner, n.div_ceil(per_user.max(1))).await?;
+    let audience: Vec<String> = users.iter().map(|u| u.user_id.clone()).collect();
+    let lanes = api::deal_lanes(&owner, common.lanes.min(8), &audience).await?;
     // The owner keeps one connection open throughout, so the workspace actor
     // (and its ring) is not a candidate for idle eviction.
     let (_keeper, _) = ws::subscriber(target, &owner.cookie_header()?, ws::source_ip(0, 1)).await?;
-    let (conns, users) = open_subscribers(target, &owner, n, per_user, &common).await?;
+    let conns = connect_subscribers(target, &users, n, per_user, &common).await?;
     let since = conns.iter().map(|c| c.1).max().unwrap_or(0);
     phase(&format!("{} clients subscribed at seq {since}", conns.len()));
     stream::iter(conns)
@@ -339,6 +327,7 @@ pub async fn storm(
         None => None,
     };
     let cookies: Vec<String> = users.iter().map(Session::cookie_header).collect::<Result<_, _>>()?;
+    let handshakes_before = target.handshakes().await?;
     let started = Instant::now();
     let results: Vec<Result<Ws, String>> = stream::iter(0..n)
         .map(|i| {
@@ -349,6 +338,8 @@ pub async fn storm(
         .collect()
         .await;
     let storm_secs = started.elapsed().as_secs_f64();
+    let handshakes_after = target.handshakes().await?;
+    let (by_database, by_memory) = (handshakes_after.0 - handshakes_before.0, handshakes_after.1 - handshakes_before.1);
     phase("all reconnected");
     let mut ok_clients = Vec::new();
     let mut failed = 0usize;
@@ -397,10 +388,13 @@ pub async fn storm(
         "clients_with_extra_messages": extra,
         "pg_delta_during_replay": pg,
         "events_table_untouched": from_memory,
+        "handshakes_checked_in_database": by_database,
+        "handshakes_checked_in_memory": by_memory,
     });
     let summary = format!(
         "storm: {n} clients missed {missed} events; reconnected in {storm_secs:.2} s; {}/{n} got exactly the missed \
-         events in order ({failed} failed{}), {extra} got something extra; events table during replay: {}",
+         events in order ({failed} failed{}), {extra} got something extra; credentials checked in memory \
+         {by_memory}, in the database {by_database}; events table during replay: {}",
         n - failed,
         first_error.map(|e| format!(", first: {e}")).unwrap_or_default(),
         match pg {
