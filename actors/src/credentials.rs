@@ -170,15 +170,6 @@ impl StreamCredentials {
             false
         });
     }
-
-    /// How many entries are held (metrics).
-    pub fn len(&self) -> usize {
-        self.entries.lock().map(|e| e.len()).unwrap_or(0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// Whether `viewer` still holds given a recheck's result: a member still

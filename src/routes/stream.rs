@@ -85,15 +85,15 @@ fn caller(workspace_id: uuid::Uuid, viewer: Viewer) -> StreamCaller {
 /// The request's credential as a key of the node's memory of stream
 /// credentials: its kind (`b` bearer, `c` cookie) and the hash of its secret.
 fn memory_key(req: &HttpRequest) -> ApiResult<Option<Vec<u8>>> {
-    let (kind, secret) = match crate::auth::extract::bearer(req)? {
-        Some(token) => (b'b', token.to_owned()),
+    let (kind, hash) = match crate::auth::extract::bearer(req)? {
+        Some(token) => (b'b', secrets::hash(token)),
         None => match req.cookie(SESSION_COOKIE) {
-            Some(cookie) => (b'c', cookie.value().to_owned()),
+            Some(cookie) => (b'c', secrets::hash(cookie.value())),
             None => return Ok(None),
         },
     };
     let mut key = vec![kind];
-    key.extend(secrets::hash(&secret));
+    key.extend(hash);
     Ok(Some(key))
 }
 
@@ -115,7 +115,8 @@ async fn from_credential(state: &AppState, req: &HttpRequest, epoch: u64) -> Api
     let memory = state.realtime.stream_credentials();
     let key = memory_key(req)?;
     if let Some((workspace_id, viewer)) = key.as_deref().and_then(|k| memory.recall(k)) {
-        if key.as_deref().is_some_and(|k| k.first() == Some(&b'c')) {
+        // A member's stream was opened with a browser session cookie.
+        if matches!(viewer, Viewer::Member { .. }) {
             check_origin(state, req)?;
         }
         return Ok((caller(workspace_id, viewer), HandshakeAuth::Memory));
