@@ -4,14 +4,15 @@
 //! that stops reading is closed with `4008` when its queue passes the
 //! bound, and the workspace actor never waits for it.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use actix::prelude::*;
 use actix_ws::{CloseCode, CloseReason, Message, ProtocolError};
 use bytes::Bytes;
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
 use uuid::Uuid;
 
 use crate::handle::RealtimeConfig;
@@ -26,11 +27,96 @@ enum Outbound {
     Pong(Bytes),
 }
 
+/// A connection's outbound queue: what waits for its writer task. Its
+/// bound is in bytes and checked by the senders (`queued`), so the queue
+/// itself is unbounded. Not a tokio channel: an idle connection holds its
+/// queue for hours, and a tokio channel costs about 1.8 KB even when empty
+/// (a first block of 32 slots and cache-padded fields), against a few
+/// hundred bytes here (BENCHMARKS.md, idle connections).
+struct Queue {
+    items: Mutex<VecDeque<Outbound>>,
+    /// Wakes the writer; a wakeup with no writer waiting is kept for it.
+    ready: Notify,
+    /// Live senders: the writer ends once none is left and the queue is empty.
+    senders: AtomicUsize,
+    /// Cleared when the writer ends; sends fail from then on.
+    open: AtomicBool,
+}
+
+impl Queue {
+    fn items(&self) -> MutexGuard<'_, VecDeque<Outbound>> {
+        self.items.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn queue() -> (QueueTx, QueueRx) {
+    let q = Arc::new(Queue {
+        items: Mutex::new(VecDeque::new()),
+        ready: Notify::new(),
+        senders: AtomicUsize::new(1),
+        open: AtomicBool::new(true),
+    });
+    (QueueTx(q.clone()), QueueRx(q))
+}
+
+struct QueueTx(Arc<Queue>);
+
+impl QueueTx {
+    /// Queues `item`; `Err` once the writer has ended.
+    fn send(&self, item: Outbound) -> Result<(), Outbound> {
+        if !self.0.open.load(Ordering::Acquire) {
+            return Err(item);
+        }
+        self.0.items().push_back(item);
+        self.0.ready.notify_one();
+        Ok(())
+    }
+}
+
+impl Clone for QueueTx {
+    fn clone(&self) -> Self {
+        self.0.senders.fetch_add(1, Ordering::Relaxed);
+        QueueTx(self.0.clone())
+    }
+}
+
+impl Drop for QueueTx {
+    fn drop(&mut self) {
+        if self.0.senders.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.0.ready.notify_one();
+        }
+    }
+}
+
+struct QueueRx(Arc<Queue>);
+
+impl QueueRx {
+    /// The next item; `None` once every sender is gone and nothing is left.
+    async fn recv(&mut self) -> Option<Outbound> {
+        loop {
+            if let Some(item) = self.0.items().pop_front() {
+                return Some(item);
+            }
+            if self.0.senders.load(Ordering::Acquire) == 0 {
+                return None;
+            }
+            self.0.ready.notified().await;
+        }
+    }
+}
+
+impl Drop for QueueRx {
+    fn drop(&mut self) {
+        self.0.open.store(false, Ordering::Release);
+        self.0.items().clear();
+    }
+}
+
 /// The write side of a connection, handed to its workspace so events go
 /// straight to the connection's writer task, without a hop through the
 /// session actor. Shares the session's byte count and bound.
 pub struct Outlet {
-    tx: mpsc::UnboundedSender<Outbound>,
+    tx: QueueTx,
     queued: Arc<AtomicUsize>,
     max_bytes: usize,
 }
@@ -60,7 +146,7 @@ pub struct WsSession {
     cfg: Arc<RealtimeConfig>,
     /// Bytes queued for the writer and not yet written.
     queued: Arc<AtomicUsize>,
-    out: mpsc::UnboundedSender<Outbound>,
+    out: QueueTx,
     last_seen: Instant,
     closing: bool,
     /// Released when the session ends (connection limits).
@@ -83,7 +169,7 @@ impl WsSession {
     ) -> Addr<Self> {
         let queued = Arc::new(AtomicUsize::new(0));
         // The queue is bounded by `queued` (bytes), checked on every enqueue.
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (tx, rx) = queue();
         actix::spawn(write_loop(ws, rx, queued.clone()));
         let stream = stream.max_frame_size(cfg.max_frame_bytes);
         WsSession::create(move |ctx| {
@@ -166,7 +252,7 @@ impl WsSession {
     }
 }
 
-async fn write_loop(mut ws: actix_ws::Session, mut rx: mpsc::UnboundedReceiver<Outbound>, queued: Arc<AtomicUsize>) {
+async fn write_loop(mut ws: actix_ws::Session, mut rx: QueueRx, queued: Arc<AtomicUsize>) {
     while let Some(item) = rx.recv().await {
         let result = match item {
             Outbound::Ping => ws.ping(b"").await,
@@ -283,5 +369,54 @@ impl StreamHandler<Result<Message, ProtocolError>> for WsSession {
 
     fn finished(&mut self, ctx: &mut Self::Context) {
         ctx.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pong(n: u8) -> Outbound {
+        Outbound::Pong(Bytes::from(vec![n]))
+    }
+
+    fn payload(item: Option<Outbound>) -> Option<u8> {
+        match item {
+            Some(Outbound::Pong(b)) => b.first().copied(),
+            _ => None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_queue_keeps_order_and_ends_when_the_last_sender_goes() {
+        let (tx, mut rx) = queue();
+        let other = tx.clone();
+        assert!(tx.send(pong(1)).is_ok());
+        assert!(other.send(pong(2)).is_ok());
+        drop(tx);
+        assert_eq!(payload(rx.recv().await), Some(1));
+        assert_eq!(payload(rx.recv().await), Some(2));
+        // One sender is still alive: a send from another task wakes the writer.
+        let writer = tokio::spawn(async move { payload(rx.recv().await) });
+        tokio::task::yield_now().await;
+        assert!(other.send(pong(3)).is_ok());
+        assert_eq!(writer.await.ok().flatten(), Some(3));
+    }
+
+    #[tokio::test]
+    async fn the_writer_ends_once_every_sender_is_gone() {
+        let (tx, mut rx) = queue();
+        let waiting = tokio::spawn(async move { rx.recv().await.is_none() });
+        tokio::task::yield_now().await;
+        drop(tx);
+        assert_eq!(waiting.await.ok(), Some(true));
+    }
+
+    #[test]
+    fn sends_fail_once_the_writer_has_ended() {
+        let (tx, rx) = queue();
+        assert!(tx.send(pong(1)).is_ok());
+        drop(rx);
+        assert!(tx.send(pong(2)).is_err());
     }
 }
