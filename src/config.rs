@@ -73,6 +73,11 @@ pub struct Settings {
     #[arg(long, env = "PULSE_DB_POOL_SIZE", default_value_t = 16, global = true)]
     pub db_pool_size: usize,
 
+    /// Maximum PostgreSQL connections of the workspace actors (their
+    /// batches, loads and replays), a pool of their own.
+    #[arg(long, env = "PULSE_DB_ACTOR_POOL_SIZE", default_value_t = 8, global = true)]
+    pub db_actor_pool_size: usize,
+
     /// Idle expiry of browser sessions, in minutes.
     #[arg(long, env = "PULSE_SESSION_IDLE_MINUTES", default_value_t = 60 * 24 * 7, global = true)]
     pub session_idle_minutes: i64,

@@ -182,16 +182,10 @@ pub async fn nurture_deal(
     actor: crate::auth::Actor,
     d: &pulse_actors::deals::DealView,
 ) {
-    if d.deal.stage_entered_at != d.deal.updated_at || d.deal.deleted_at.is_some() {
+    // Most stages do not nurture: the actor's view of the write says so,
+    // and no transaction is opened.
+    if d.deal.stage_entered_at != d.deal.updated_at || d.deal.deleted_at.is_some() || !d.stage_auto_nurture {
         return;
-    }
-    // Most stages do not nurture: ask the actor's memory before opening a
-    // transaction (a failed lookup falls through; the step decides).
-    if let Ok(pipelines) = state.realtime.pipelines(ws).await {
-        let stage = pipelines.iter().find_map(|p| p.stage(d.deal.stage_id));
-        if stage.is_some_and(|s| !s.auto_nurture) {
-            return;
-        }
     }
     let trigger = crate::notifications::nurture::Trigger::Deal { id: d.deal.id, stage_id: d.deal.stage_id };
     crate::notifications::nurture::after_write(state, ws, Some(actor), trigger).await;

@@ -49,6 +49,7 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let pool = db::prepare(&settings.database_url, settings.db_pool_size).await?;
+        let actor_pool = db::actor_pool(&settings.database_url, settings.db_actor_pool_size)?;
         let listener = TcpListener::bind(settings.listen)
             .map_err(|cause| StartupError::Bind { addr: settings.listen.to_string(), cause })?;
         let addr =
@@ -74,7 +75,7 @@ impl Application {
             Some((_, conn)) => RateLimiter::redis(crate::routes::widgets::SUBMISSIONS_PER_MINUTE, conn.clone()),
             None => RateLimiter::local(crate::routes::widgets::SUBMISSIONS_PER_MINUTE),
         };
-        let realtime = Realtime::start(pool.clone(), settings.realtime(), redis.map(|(client, _)| client));
+        let realtime = Realtime::start(actor_pool, settings.realtime(), redis.map(|(client, _)| client));
         let stream_limits = ConnectionLimits::new(settings.ws_max_per_user, settings.ws_max_per_ip);
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let mut background = Vec::new();

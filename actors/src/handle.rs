@@ -135,6 +135,8 @@ pub struct Realtime {
     /// Addresses of running workspace actors, so requests skip the registry.
     workspaces: Arc<Mutex<HashMap<Uuid, Addr<WorkspaceActor>>>>,
     credentials: Arc<StreamCredentials>,
+    /// The actors' connection pool (for its gauges).
+    pool: Pool,
 }
 
 impl Realtime {
@@ -151,7 +153,7 @@ impl Realtime {
         let redis_out = redis.as_ref().map(|(_, tx)| tx.clone());
         let publisher = Publisher { node, redis_out: redis_out.clone() };
         let credentials = Arc::new(StreamCredentials::new(cfg.recheck_interval * 2));
-        let registry = Registry::new(pool, cfg.clone(), publisher.clone(), credentials.clone()).start();
+        let registry = Registry::new(pool.clone(), cfg.clone(), publisher.clone(), credentials.clone()).start();
         if let Some((client, _)) = redis {
             actix::spawn(subscribe_loop(client, node, registry.clone(), credentials.clone()));
         }
@@ -164,7 +166,13 @@ impl Realtime {
             publisher,
             workspaces: Arc::default(),
             credentials,
+            pool,
         }
+    }
+
+    /// The actors' connection pool: size, idle connections, waiters.
+    pub fn pool_status(&self) -> deadpool_postgres::Status {
+        self.pool.status()
     }
 
     /// The node's memory of WebSocket credentials: a handshake reads its
@@ -196,7 +204,10 @@ impl Realtime {
         let unavailable = |_| DealError::Unavailable("the workspace is not answering".into());
         let addr = self.workspace(workspace_id).await.map_err(unavailable)?;
         let (reply, rx) = oneshot::channel();
-        addr.send(Write { caller, command, reply }).await.map_err(|_| unavailable(RealtimeError::Unavailable))?;
+        // Not `send`: its acknowledgement would cost the caller's thread one
+        // more wakeup per write. The reply comes through `rx`; if the actor
+        // is gone, `reply` is dropped with the message and `rx` fails.
+        addr.do_send(Write { caller, command, reply });
         rx.await.map_err(|_| unavailable(RealtimeError::Unavailable))?
     }
 

@@ -132,6 +132,21 @@ pub async fn prepare(url: &str, pool_size: usize) -> Result<Pool, DbSetupError> 
     build_pool(config, pool_size)
 }
 
+/// A second pool on the same database, for the workspace actors, without
+/// touching the database.
+///
+/// Why the actors have their own: a tokio-postgres connection is driven by
+/// a task on the thread that opened it. The workspace actors run on one
+/// thread (the actix system arbiter); if their batches borrowed connections
+/// opened by HTTP workers, every statement and every answer would also wait
+/// for a worker thread busy writing WebSocket frames. Connections of this
+/// pool are opened only by the actors, so a batch's I/O stays on their
+/// thread.
+pub fn actor_pool(url: &str, size: usize) -> Result<Pool, DbSetupError> {
+    let (config, _) = parse(url)?;
+    build_pool(config, size)
+}
+
 /// Builds the pool without touching the database.
 pub fn build_pool(config: Config, size: usize) -> Result<Pool, DbSetupError> {
     let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });

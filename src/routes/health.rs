@@ -52,13 +52,17 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, content_type = "text/plain", body = String)))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let mut text = state.metrics.render();
-    let status = state.pool.status();
-    text.push_str("# HELP pulse_db_pool_connections Database pool connections by state.\n# TYPE pulse_db_pool_connections gauge\n");
-    text.push_str(&format!("pulse_db_pool_connections{{state=\"size\"}} {}\n", status.size));
-    text.push_str(&format!("pulse_db_pool_connections{{state=\"available\"}} {}\n", status.available));
-    text.push_str(&format!("pulse_db_pool_connections{{state=\"max\"}} {}\n", status.max_size));
-    text.push_str("# HELP pulse_db_pool_waiting Requests waiting for a database connection.\n# TYPE pulse_db_pool_waiting gauge\n");
-    text.push_str(&format!("pulse_db_pool_waiting {}\n", status.waiting));
+    text.push_str("# HELP pulse_db_pool_connections Database pool connections by pool and state.\n# TYPE pulse_db_pool_connections gauge\n");
+    let pools = [("requests", state.pool.status()), ("actors", state.realtime.pool_status())];
+    for (pool, status) in &pools {
+        for (what, n) in [("size", status.size), ("available", status.available), ("max", status.max_size)] {
+            text.push_str(&format!("pulse_db_pool_connections{{pool=\"{pool}\",state=\"{what}\"}} {n}\n"));
+        }
+    }
+    text.push_str("# HELP pulse_db_pool_waiting Callers waiting for a database connection, by pool.\n# TYPE pulse_db_pool_waiting gauge\n");
+    for (pool, status) in &pools {
+        text.push_str(&format!("pulse_db_pool_waiting{{pool=\"{pool}\"}} {}\n", status.waiting));
+    }
     text.push_str(
         "# HELP pulse_ws_connections Open WebSocket connections on this node.\n# TYPE pulse_ws_connections gauge\n",
     );

@@ -558,3 +558,65 @@ async fn a_contacts_overview_lists_its_deals_and_lifetime_value() {
         ann.browser.get(&format!("/api/v1/deals/{}", open["id"].as_str().unwrap())).await.json().await.unwrap();
     assert_eq!(d["contact_name"], "Olga Petrova");
 }
+
+/// Two nodes on one database and no bus: node B's memory misses node A's
+/// move. B's move is planned against the old version, so the database
+/// refuses it inside the pipelined batch (`pulse_expect_rows`): a 409,
+/// nothing written, and B reloads, so the next try is applied on top of
+/// A's move. Neither update is lost and the seqs stay gap-free.
+#[actix_web::test]
+async fn a_node_behind_gets_a_conflict_and_reloads_instead_of_losing_an_update() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let (pipeline, stages) = default_pipeline(&ann).await;
+    let d = create_deal(&ann, json!({"title": "Race", "amount": 1000})).await;
+    let id = d["id"].as_str().unwrap();
+    let node_b = spawn_app_on(&app.database_url, |_| {}).await;
+    let mut ann_b = node_b.browser();
+    ann_b.login("ann@example.com").await;
+    // Node B loads the workspace now, before node A's move.
+    let res = ann_b.get(&format!("/api/v1/pipelines/{pipeline}/board")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let path = format!("/api/v1/deals/{id}/stage");
+    let res = ann.browser.put(&path, &json!({"stage_id": stages["Proposal"]})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = ann_b.put(&path, &json!({"stage_id": stages["Negotiation"]})).await;
+    assert_problem(res, StatusCode::CONFLICT, "concurrent_write").await;
+
+    let client = pulse::db::prepare(&app.database_url, 1).await.unwrap().get().await.unwrap();
+    let row =
+        client.query_one("SELECT stage_id::text, version FROM deals WHERE id = $1::text::uuid", &[&id]).await.unwrap();
+    assert_eq!(row.get::<_, String>(0), stages["Proposal"], "the refused move wrote nothing");
+    assert_eq!(row.get::<_, i64>(1), 2);
+
+    // Node B reloaded: the same move now applies on top of node A's.
+    let res = ann_b.put(&path, &json!({"stage_id": stages["Negotiation"]})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let moved: Value = res.json().await.unwrap();
+    assert_eq!(moved["stage_id"], stages["Negotiation"]);
+    assert_eq!(moved["version"], 3);
+    let history: Vec<(Option<String>, String)> = client
+        .query(
+            "SELECT from_stage_id::text, to_stage_id::text FROM deal_stage_history WHERE deal_id = $1::text::uuid
+             ORDER BY at, id",
+            &[&id],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let moves: Vec<_> = history.iter().filter(|(from, _)| from.is_some()).map(|(_, to)| to.clone()).collect();
+    assert_eq!(moves, vec![stages["Proposal"].clone(), stages["Negotiation"].clone()]);
+    let gaps: i64 = client
+        .query_one(
+            "SELECT count(*) FROM (SELECT seq - lag(seq) OVER (ORDER BY seq) AS step FROM events
+             WHERE workspace_id = (SELECT workspace_id FROM deals WHERE id = $1::text::uuid)) s WHERE step <> 1",
+            &[&id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(gaps, 0, "seqs stay gap-free");
+}

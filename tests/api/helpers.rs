@@ -100,6 +100,7 @@ pub async fn spawn_app_on(database_url: &str, adjust: impl FnOnce(&mut Settings)
     let mut settings = Settings::for_database(&database_url);
     settings.workers = Some(1);
     settings.db_pool_size = 4;
+    settings.db_actor_pool_size = 3;
     settings.rate_limit_per_minute = 100_000;
     // Tests drive the scheduler themselves, with a controllable clock.
     settings.scheduler = false;

@@ -564,6 +564,7 @@ impl<'a> Staged<'a> {
 
     pub(crate) fn view(&self, d: &Deal) -> DealView {
         let stage = self.stage(d.stage_id);
+        let stage_auto_nurture = stage.as_ref().is_some_and(|s| s.auto_nurture);
         let probability = stage.as_ref().map_or(0, |s| super::state::effective_probability(d, s));
         let sla_breached = stage
             .as_ref()
@@ -574,6 +575,7 @@ impl<'a> Staged<'a> {
             weighted: weighted(d.amount, probability),
             stage_kind: stage.map_or(StageKind::Open, |s| s.kind),
             flags: DealFlags { stale: d.stale(self.now), at_risk: d.at_risk(self.now), sla_breached },
+            stage_auto_nurture,
             deal: d.clone(),
         }
     }

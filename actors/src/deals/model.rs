@@ -240,6 +240,10 @@ pub struct DealView {
     pub weighted: i64,
     pub stage_kind: StageKind,
     pub flags: DealFlags,
+    /// Whether the deal's stage has auto-nurture on (read by the server
+    /// after a write; not part of the API).
+    #[serde(skip)]
+    pub stage_auto_nurture: bool,
 }
 
 /// A board column: a stage, its totals and its cards in rank order.

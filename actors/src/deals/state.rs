@@ -279,6 +279,7 @@ impl DealState {
             weighted: weighted(deal.amount, probability),
             stage_kind: stage.map_or(StageKind::Open, |s| s.kind),
             flags: self.flags(deal, now),
+            stage_auto_nurture: stage.is_some_and(|s| s.auto_nurture),
             deal: deal.clone(),
         }
     }

@@ -7,10 +7,12 @@
 //! hosting the same workspace) fails the check and the batch rolls back.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::GenericClient;
 use serde_json::{json, Value};
+use tokio_postgres::Statement;
 use uuid::Uuid;
 
 use super::command::{AuditRow, HistoryRow};
@@ -20,7 +22,7 @@ use crate::event::{EventRecord, NewEvent};
 #[derive(Debug, thiserror::Error)]
 pub enum WriteFailure {
     #[error(transparent)]
-    Db(#[from] tokio_postgres::Error),
+    Db(tokio_postgres::Error),
     #[error("no database connection: {0}")]
     Pool(String),
     /// A row was changed by another writer since it was loaded.
@@ -28,6 +30,19 @@ pub enum WriteFailure {
     Stale(&'static str),
     #[error("the amount of deal {0} does not match its products")]
     AmountMismatch(Uuid),
+}
+
+/// The SQLSTATE `pulse_expect_rows` raises (migrations/V13__write_checks.sql).
+const STALE_SQLSTATE: &str = "PU001";
+
+impl From<tokio_postgres::Error> for WriteFailure {
+    fn from(e: tokio_postgres::Error) -> Self {
+        if e.code().is_some_and(|c| c.code() == STALE_SQLSTATE) {
+            WriteFailure::Stale("a deal")
+        } else {
+            WriteFailure::Db(e)
+        }
+    }
 }
 
 /// Everything the workspace's deal state is made of, read in one snapshot.
@@ -202,22 +217,317 @@ const DEAL_RECORD: &str = "x(id uuid, pipeline_id uuid, stage_id uuid, title tex
     created_by uuid, created_at timestamptz, updated_at timestamptz, deleted_at timestamptz, version bigint,
     prev_version bigint)";
 
+/// Reserves the batch's seqs (`$2` of them). Its row lock orders this
+/// batch against every other writer of the workspace's stream, so it is
+/// the first statement of every batch.
+const RESERVE_SEQS: &str = "INSERT INTO workspace_streams (workspace_id, last_seq) VALUES ($1, $2)
+     ON CONFLICT (workspace_id) DO UPDATE SET last_seq = workspace_streams.last_seq + $2";
+
+/// The batch's events, numbered from the range [`RESERVE_SEQS`] took in
+/// the same transaction: the i-th of `$2` events gets `last_seq - $2 + i`.
+const INSERT_EVENTS: &str =
+    "INSERT INTO events (workspace_id, seq, epoch, type, topic, actor_type, actor_id, visibility, data)
+     SELECT $1, s.last_seq - $2 + u.i, s.epoch, u.t, u.tp, u.aty, u.ai, u.v, u.d
+     FROM workspace_streams s,
+          unnest($3::text[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[], $8::jsonb[])
+              WITH ORDINALITY AS u(t, tp, aty, ai, v, d, i)
+     WHERE s.workspace_id = $1
+     RETURNING seq, epoch, at";
+
+const INSERT_HISTORY: &str = "INSERT INTO deal_stage_history (workspace_id, deal_id, from_stage_id, to_stage_id,
+        actor_user_id, actor_token_id, at)
+     SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::timestamptz[])";
+
+const INSERT_AUDITS: &str = "INSERT INTO audit_log (workspace_id, actor_user_id, actor_token_id, action, target_type,
+        target_id, ip, user_agent, request_id, details)
+     SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
+        $8::text[], $9::text[], $10::jsonb[])";
+
+/// Built once: every batch looks its statements up by their text.
+static INSERT_DEALS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO deals (id, workspace_id, pipeline_id, stage_id, title, amount, currency, probability,
+            expected_close_date, next_action, next_action_date, owner_id, contact_id, company_id, tags,
+            shared_with, custom_fields, lost_reason, won_at, lost_at, rank, stage_entered_at,
+            last_activity_at, created_by, created_at, updated_at, deleted_at, version)
+         SELECT id, $1, pipeline_id, stage_id, title, amount, currency, probability, expected_close_date,
+            next_action, next_action_date, owner_id, contact_id, company_id, tags, shared_with,
+            custom_fields, lost_reason, won_at, lost_at, rank, stage_entered_at, last_activity_at,
+            created_by, created_at, updated_at, deleted_at, version
+         FROM jsonb_to_recordset($2) AS {DEAL_RECORD}"
+    )
+});
+
+/// Updates the changed deals where they still have the version the actor
+/// planned against, and fails (SQLSTATE PU001, `pulse_expect_rows`) unless
+/// all `$3` of them did.
+static UPDATE_DEALS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH u AS (
+            UPDATE deals d SET pipeline_id = x.pipeline_id, stage_id = x.stage_id, title = x.title,
+                amount = x.amount, currency = x.currency, probability = x.probability,
+                expected_close_date = x.expected_close_date, next_action = x.next_action,
+                next_action_date = x.next_action_date, owner_id = x.owner_id, contact_id = x.contact_id,
+                company_id = x.company_id, tags = x.tags, shared_with = x.shared_with,
+                custom_fields = x.custom_fields, lost_reason = x.lost_reason, won_at = x.won_at,
+                lost_at = x.lost_at, rank = x.rank, stage_entered_at = x.stage_entered_at,
+                updated_at = x.updated_at, deleted_at = x.deleted_at, version = x.version
+            FROM jsonb_to_recordset($2) AS {DEAL_RECORD}
+            WHERE d.workspace_id = $1 AND d.id = x.id AND d.version = x.prev_version
+            RETURNING 1)
+         SELECT pulse_expect_rows(count(*), $3, 'a deal') FROM u"
+    )
+});
+
+/// The parameters of a batch's deal, history, audit and event statements,
+/// built once and shared by both ways of sending them.
+struct Rows<'a> {
+    ws: Uuid,
+    new_deals: Option<Value>,
+    changed_deals: Option<(Value, i64)>,
+    history: Option<HistoryParams>,
+    audits: Option<AuditParams<'a>>,
+    events: EventParams<'a>,
+}
+
+struct HistoryParams {
+    deal: Vec<Uuid>,
+    from: Vec<Option<Uuid>>,
+    to: Vec<Uuid>,
+    user: Vec<Option<Uuid>>,
+    token: Vec<Option<Uuid>>,
+    at: Vec<DateTime<Utc>>,
+}
+
+struct AuditParams<'a> {
+    user: Vec<Option<Uuid>>,
+    token: Vec<Option<Uuid>>,
+    action: Vec<&'a str>,
+    ttype: Vec<&'a str>,
+    tid: Vec<String>,
+    ip: Vec<Option<&'a str>>,
+    ua: Vec<Option<&'a str>>,
+    rid: Vec<Option<&'a str>>,
+    details: Vec<&'a Value>,
+}
+
+struct EventParams<'a> {
+    n: i64,
+    kind: Vec<&'a str>,
+    topic: Vec<&'a str>,
+    atype: Vec<Option<&'a str>>,
+    aid: Vec<Option<Uuid>>,
+    vis: Vec<Value>,
+    data: Vec<&'a Value>,
+}
+
+impl<'a> Rows<'a> {
+    fn new(b: &'a BatchWrite<'a>) -> Self {
+        let (new, changed): (Vec<_>, Vec<_>) = b.deals.iter().partition(|(_, prev)| prev.is_none());
+        let json = |rows: &[&(&Deal, Option<i64>)]| Value::Array(rows.iter().map(|(d, p)| deal_json(d, *p)).collect());
+        let h = b.history;
+        let a = b.audits;
+        let e = &b.events;
+        Rows {
+            ws: b.workspace_id,
+            new_deals: (!new.is_empty()).then(|| json(&new)),
+            changed_deals: (!changed.is_empty()).then(|| (json(&changed), changed.len() as i64)),
+            history: (!h.is_empty()).then(|| HistoryParams {
+                deal: h.iter().map(|h| h.deal_id).collect(),
+                from: h.iter().map(|h| h.from).collect(),
+                to: h.iter().map(|h| h.to).collect(),
+                user: h.iter().map(|h| user_of(&h.actor)).collect(),
+                token: h.iter().map(|h| token_of(&h.actor)).collect(),
+                at: h.iter().map(|h| h.at).collect(),
+            }),
+            audits: (!a.is_empty()).then(|| AuditParams {
+                user: a.iter().map(|a| user_of(&a.actor)).collect(),
+                token: a.iter().map(|a| token_of(&a.actor)).collect(),
+                action: a.iter().map(|a| a.action).collect(),
+                ttype: a.iter().map(|a| a.target_type).collect(),
+                tid: a.iter().map(|a| a.target_id.to_string()).collect(),
+                ip: a.iter().map(|a| a.origin.ip.as_deref()).collect(),
+                ua: a.iter().map(|a| a.origin.user_agent.as_deref()).collect(),
+                rid: a.iter().map(|a| a.origin.request_id.as_deref()).collect(),
+                details: a.iter().map(|a| &a.details).collect(),
+            }),
+            events: EventParams {
+                n: e.len() as i64,
+                kind: e.iter().map(|e| e.kind.as_str()).collect(),
+                topic: e.iter().map(|e| e.topic.as_str()).collect(),
+                atype: e.iter().map(|e| e.actor.map(|a| a.kind.as_str())).collect(),
+                aid: e.iter().map(|e| e.actor.map(|a| a.id)).collect(),
+                vis: e.iter().map(|e| serde_json::to_value(&e.visibility).unwrap_or(Value::Null)).collect(),
+                data: e.iter().map(|e| &e.data).collect(),
+            },
+        }
+    }
+}
+
+/// The batch's statements, prepared on the connection (cached after its
+/// first batch).
+struct Statements {
+    reserve: Statement,
+    insert_deals: Statement,
+    update_deals: Statement,
+    history: Statement,
+    audits: Statement,
+    events: Statement,
+}
+
+impl Statements {
+    async fn prepare(c: &impl GenericClient) -> Result<Self, tokio_postgres::Error> {
+        let (reserve, insert_deals, update_deals, history, audits, events) = futures_util::try_join!(
+            c.prepare_cached(RESERVE_SEQS),
+            c.prepare_cached(&INSERT_DEALS),
+            c.prepare_cached(&UPDATE_DEALS),
+            c.prepare_cached(INSERT_HISTORY),
+            c.prepare_cached(INSERT_AUDITS),
+            c.prepare_cached(INSERT_EVENTS),
+        )?;
+        Ok(Statements { reserve, insert_deals, update_deals, history, audits, events })
+    }
+}
+
+async fn reserve(c: &impl GenericClient, s: &Statements, r: &Rows<'_>) -> Result<u64, tokio_postgres::Error> {
+    c.execute(&s.reserve, &[&r.ws, &r.events.n]).await
+}
+
+async fn insert_deals(c: &impl GenericClient, s: &Statements, r: &Rows<'_>) -> Result<u64, tokio_postgres::Error> {
+    match &r.new_deals {
+        Some(rows) => c.execute(&s.insert_deals, &[&r.ws, rows]).await,
+        None => Ok(0),
+    }
+}
+
+async fn update_deals(c: &impl GenericClient, s: &Statements, r: &Rows<'_>) -> Result<u64, tokio_postgres::Error> {
+    match &r.changed_deals {
+        Some((rows, n)) => c.execute(&s.update_deals, &[&r.ws, rows, n]).await,
+        None => Ok(0),
+    }
+}
+
+async fn insert_history(c: &impl GenericClient, s: &Statements, r: &Rows<'_>) -> Result<u64, tokio_postgres::Error> {
+    match &r.history {
+        Some(h) => c.execute(&s.history, &[&r.ws, &h.deal, &h.from, &h.to, &h.user, &h.token, &h.at]).await,
+        None => Ok(0),
+    }
+}
+
+async fn insert_audits(c: &impl GenericClient, s: &Statements, r: &Rows<'_>) -> Result<u64, tokio_postgres::Error> {
+    match &r.audits {
+        Some(a) => {
+            c.execute(
+                &s.audits,
+                &[&r.ws, &a.user, &a.token, &a.action, &a.ttype, &a.tid, &a.ip, &a.ua, &a.rid, &a.details],
+            )
+            .await
+        }
+        None => Ok(0),
+    }
+}
+
+async fn insert_events(
+    c: &impl GenericClient,
+    s: &Statements,
+    r: &Rows<'_>,
+) -> Result<Vec<tokio_postgres::Row>, tokio_postgres::Error> {
+    let e = &r.events;
+    c.query(&s.events, &[&r.ws, &e.n, &e.kind, &e.topic, &e.atype, &e.aid, &e.vis, &e.data]).await
+}
+
+/// The events as committed: numbered from the rows `INSERT_EVENTS` returned.
+fn records(ws: Uuid, events: Vec<NewEvent>, rows: &[tokio_postgres::Row]) -> Result<Vec<EventRecord>, WriteFailure> {
+    if rows.len() != events.len() {
+        return Err(WriteFailure::Stale("the workspace's stream (no seq reserved)"));
+    }
+    let Some(first) = rows.first() else { return Ok(Vec::new()) };
+    let last: i64 = rows.iter().map(|r| r.get::<_, i64>(0)).max().unwrap_or_default();
+    let (epoch, at): (i64, DateTime<Utc>) = (first.get(1), first.get(2));
+    let first_seq = last - events.len() as i64 + 1;
+    Ok(events
+        .into_iter()
+        .zip(first_seq..)
+        .map(|(e, seq)| EventRecord {
+            workspace_id: ws,
+            seq,
+            epoch,
+            kind: e.kind,
+            topic: e.topic,
+            actor: e.actor,
+            visibility: e.visibility,
+            data: e.data,
+            at,
+        })
+        .collect())
+}
+
+impl BatchWrite<'_> {
+    /// Whether the batch writes only deal rows, stage history, audit rows
+    /// and events (moves, creates, edits, deletes): those go to PostgreSQL
+    /// as one pipeline ([`commit_pipelined`]).
+    pub fn deals_only(&self) -> bool {
+        self.lines.is_empty()
+            && self.pipelines.is_empty()
+            && self.deleted_stages.is_empty()
+            && self.leads.is_empty()
+            && self.lead_scores.is_empty()
+            && self.new_contacts.is_empty()
+            && self.new_companies.is_empty()
+            && self.sources.is_empty()
+            && self.weights.is_none()
+            && self.imported_deals.is_empty()
+            && self.imported_leads.is_empty()
+    }
+}
+
+/// Commits a [deals-only](BatchWrite::deals_only) batch in one round trip:
+/// BEGIN, the seq reservation, the deal rows, history, audit and event
+/// rows, and COMMIT are all sent before the first answer is read. Checks
+/// that need an answer run in the database (`pulse_expect_rows`), so a
+/// failing statement aborts the transaction and the COMMIT behind it
+/// answers ROLLBACK. Every answer is awaited before the connection goes
+/// back to its pool. The statements are prepared first: a pipeline must
+/// not wait on a prepare halfway through.
+pub async fn commit_pipelined(c: &impl GenericClient, b: BatchWrite<'_>) -> Result<Vec<EventRecord>, WriteFailure> {
+    let stmts = Statements::prepare(c).await?;
+    let rows = Rows::new(&b);
+    let (s, r) = (&stmts, &rows);
+    // `join!` polls each future once, in this order, before any answer can
+    // arrive; each sends its statement on that first poll.
+    let (begin, reserved, inserted, updated, history, audits, events, commit) = futures_util::join!(
+        c.batch_execute("BEGIN"),
+        reserve(c, s, r),
+        insert_deals(c, s, r),
+        update_deals(c, s, r),
+        insert_history(c, s, r),
+        insert_audits(c, s, r),
+        insert_events(c, s, r),
+        c.batch_execute("COMMIT"),
+    );
+    // The first failure is the cause; later statements only report the
+    // aborted transaction.
+    begin?;
+    reserved?;
+    inserted?;
+    updated?;
+    history?;
+    audits?;
+    let events_rows = events?;
+    commit?;
+    records(b.workspace_id, b.events, &events_rows)
+}
+
 /// Writes a batch inside the caller's transaction and returns its events
-/// with their seqs. Any error means the transaction must roll back.
+/// with their seqs, one statement after another (batches that change
+/// pipelines, line items, leads or imports; deals-only batches use
+/// [`commit_pipelined`]). Any error means the transaction must roll back.
 pub async fn write_batch(c: &impl GenericClient, b: BatchWrite<'_>) -> Result<Vec<EventRecord>, WriteFailure> {
     let ws = b.workspace_id;
-    // The seq range first: its row lock orders this batch against every
-    // other writer of the workspace's stream.
-    let n = b.events.len() as i64;
-    let reserve = c
-        .prepare_cached(
-            "INSERT INTO workspace_streams (workspace_id, last_seq) VALUES ($1, $2)
-             ON CONFLICT (workspace_id) DO UPDATE SET last_seq = workspace_streams.last_seq + $2
-             RETURNING epoch, last_seq",
-        )
-        .await?;
-    let head = c.query_one(&reserve, &[&ws, &n]).await?;
-    let (epoch, last): (i64, i64) = (head.get(0), head.get(1));
+    let stmts = Statements::prepare(c).await?;
+    let rows = Rows::new(&b);
+    let (s, r) = (&stmts, &rows);
+    reserve(c, s, r).await?;
 
     for (p, prev) in &b.pipelines {
         write_pipeline(c, ws, p, *prev).await?;
@@ -234,45 +544,8 @@ pub async fn write_batch(c: &impl GenericClient, b: BatchWrite<'_>) -> Result<Ve
     // Contacts and companies a conversion creates come before the deals
     // that link to them.
     crate::leads::store::insert_converted_records(c, ws, b.new_companies, b.new_contacts, b.now).await?;
-    let (new, changed): (Vec<_>, Vec<_>) = b.deals.iter().partition(|(_, prev)| prev.is_none());
-    if !new.is_empty() {
-        let rows = Value::Array(new.iter().map(|(d, p)| deal_json(d, *p)).collect());
-        let stmt = c
-            .prepare_cached(&format!(
-                "INSERT INTO deals (id, workspace_id, pipeline_id, stage_id, title, amount, currency, probability,
-                    expected_close_date, next_action, next_action_date, owner_id, contact_id, company_id, tags,
-                    shared_with, custom_fields, lost_reason, won_at, lost_at, rank, stage_entered_at,
-                    last_activity_at, created_by, created_at, updated_at, deleted_at, version)
-                 SELECT id, $1, pipeline_id, stage_id, title, amount, currency, probability, expected_close_date,
-                    next_action, next_action_date, owner_id, contact_id, company_id, tags, shared_with,
-                    custom_fields, lost_reason, won_at, lost_at, rank, stage_entered_at, last_activity_at,
-                    created_by, created_at, updated_at, deleted_at, version
-                 FROM jsonb_to_recordset($2) AS {DEAL_RECORD}"
-            ))
-            .await?;
-        c.execute(&stmt, &[&ws, &rows]).await?;
-    }
-    if !changed.is_empty() {
-        let rows = Value::Array(changed.iter().map(|(d, p)| deal_json(d, *p)).collect());
-        let stmt = c
-            .prepare_cached(&format!(
-                "UPDATE deals d SET pipeline_id = x.pipeline_id, stage_id = x.stage_id, title = x.title,
-                    amount = x.amount, currency = x.currency, probability = x.probability,
-                    expected_close_date = x.expected_close_date, next_action = x.next_action,
-                    next_action_date = x.next_action_date, owner_id = x.owner_id, contact_id = x.contact_id,
-                    company_id = x.company_id, tags = x.tags, shared_with = x.shared_with,
-                    custom_fields = x.custom_fields, lost_reason = x.lost_reason, won_at = x.won_at,
-                    lost_at = x.lost_at, rank = x.rank, stage_entered_at = x.stage_entered_at,
-                    updated_at = x.updated_at, deleted_at = x.deleted_at, version = x.version
-                 FROM jsonb_to_recordset($2) AS {DEAL_RECORD}
-                 WHERE d.workspace_id = $1 AND d.id = x.id AND d.version = x.prev_version"
-            ))
-            .await?;
-        let n = c.execute(&stmt, &[&ws, &rows]).await?;
-        if n != changed.len() as u64 {
-            return Err(WriteFailure::Stale("a deal"));
-        }
-    }
+    insert_deals(c, s, r).await?;
+    update_deals(c, s, r).await?;
     if !b.lines.is_empty() {
         write_lines(c, ws, &b.lines).await?;
     }
@@ -294,34 +567,9 @@ pub async fn write_batch(c: &impl GenericClient, b: BatchWrite<'_>) -> Result<Ve
     // The history, the audit rows and the events do not depend on one
     // another: they are sent together (pipelined on the connection) and
     // cost one round trip instead of three.
-    let history = async {
-        if !b.history.is_empty() {
-            let deal: Vec<Uuid> = b.history.iter().map(|h| h.deal_id).collect();
-            let from: Vec<Option<Uuid>> = b.history.iter().map(|h| h.from).collect();
-            let to: Vec<Uuid> = b.history.iter().map(|h| h.to).collect();
-            let user: Vec<Option<Uuid>> = b.history.iter().map(|h| user_of(&h.actor)).collect();
-            let token: Vec<Option<Uuid>> = b.history.iter().map(|h| token_of(&h.actor)).collect();
-            let at: Vec<DateTime<Utc>> = b.history.iter().map(|h| h.at).collect();
-            let stmt = c
-                .prepare_cached(
-                    "INSERT INTO deal_stage_history (workspace_id, deal_id, from_stage_id, to_stage_id, actor_user_id,
-                        actor_token_id, at)
-                     SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::timestamptz[])",
-                )
-                .await?;
-            c.execute(&stmt, &[&ws, &deal, &from, &to, &user, &token, &at]).await?;
-        }
-        Ok::<_, WriteFailure>(())
-    };
-    let audits = async {
-        if !b.audits.is_empty() {
-            write_audits(c, ws, b.audits).await?;
-        }
-        Ok::<_, WriteFailure>(())
-    };
-    let events = insert_events(c, ws, epoch, last - n, b.events);
-    let ((), (), records) = futures_util::try_join!(history, audits, events)?;
-    Ok(records)
+    let (_, _, events_rows) =
+        futures_util::try_join!(insert_history(c, s, r), insert_audits(c, s, r), insert_events(c, s, r))?;
+    records(ws, b.events, &events_rows)
 }
 
 fn user_of(a: &crate::event::ActorRef) -> Option<Uuid> {
@@ -425,71 +673,4 @@ async fn write_lines(c: &impl GenericClient, ws: Uuid, deals: &[&Deal]) -> Resul
         Some(r) => Err(WriteFailure::AmountMismatch(r.get(0))),
         None => Ok(()),
     }
-}
-
-async fn write_audits(c: &impl GenericClient, ws: Uuid, audits: &[AuditRow]) -> Result<(), tokio_postgres::Error> {
-    let user: Vec<Option<Uuid>> = audits.iter().map(|a| user_of(&a.actor)).collect();
-    let token: Vec<Option<Uuid>> = audits.iter().map(|a| token_of(&a.actor)).collect();
-    let action: Vec<&str> = audits.iter().map(|a| a.action).collect();
-    let ttype: Vec<&str> = audits.iter().map(|a| a.target_type).collect();
-    let tid: Vec<String> = audits.iter().map(|a| a.target_id.to_string()).collect();
-    let ip: Vec<Option<&str>> = audits.iter().map(|a| a.origin.ip.as_deref()).collect();
-    let ua: Vec<Option<&str>> = audits.iter().map(|a| a.origin.user_agent.as_deref()).collect();
-    let rid: Vec<Option<&str>> = audits.iter().map(|a| a.origin.request_id.as_deref()).collect();
-    let details: Vec<&Value> = audits.iter().map(|a| &a.details).collect();
-    let stmt = c
-        .prepare_cached(
-            "INSERT INTO audit_log (workspace_id, actor_user_id, actor_token_id, action, target_type, target_id, ip,
-                user_agent, request_id, details)
-             SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
-                $8::text[], $9::text[], $10::jsonb[])",
-        )
-        .await?;
-    c.execute(&stmt, &[&ws, &user, &token, &action, &ttype, &tid, &ip, &ua, &rid, &details]).await?;
-    Ok(())
-}
-
-async fn insert_events(
-    c: &impl GenericClient,
-    ws: Uuid,
-    epoch: i64,
-    first_minus_one: i64,
-    events: Vec<NewEvent>,
-) -> Result<Vec<EventRecord>, WriteFailure> {
-    if events.is_empty() {
-        return Ok(Vec::new());
-    }
-    let seq: Vec<i64> = (1..=events.len() as i64).map(|i| first_minus_one + i).collect();
-    let kind: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
-    let topic: Vec<&str> = events.iter().map(|e| e.topic.as_str()).collect();
-    let atype: Vec<Option<&str>> = events.iter().map(|e| e.actor.map(|a| a.kind.as_str())).collect();
-    let aid: Vec<Option<Uuid>> = events.iter().map(|e| e.actor.map(|a| a.id)).collect();
-    let vis: Vec<Value> = events.iter().map(|e| serde_json::to_value(&e.visibility).unwrap_or(Value::Null)).collect();
-    let data: Vec<&Value> = events.iter().map(|e| &e.data).collect();
-    let stmt = c
-        .prepare_cached(
-            "INSERT INTO events (workspace_id, seq, epoch, type, topic, actor_type, actor_id, visibility, data)
-             SELECT $1, s, $2, t, tp, aty, ai, v, d
-             FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::jsonb[], $9::jsonb[])
-                  AS u(s, t, tp, aty, ai, v, d)
-             RETURNING at",
-        )
-        .await?;
-    let rows = c.query(&stmt, &[&ws, &epoch, &seq, &kind, &topic, &atype, &aid, &vis, &data]).await?;
-    let at: DateTime<Utc> = rows.first().map(|r| r.get(0)).unwrap_or_else(Utc::now);
-    Ok(events
-        .into_iter()
-        .zip(seq)
-        .map(|(e, seq)| EventRecord {
-            workspace_id: ws,
-            seq,
-            epoch,
-            kind: e.kind,
-            topic: e.topic,
-            actor: e.actor,
-            visibility: e.visibility,
-            data: e.data,
-            at,
-        })
-        .collect())
 }

@@ -114,43 +114,50 @@ impl WorkspaceActor {
     fn commit(&mut self, batch: Batch, planned: Vec<Planned>, ctx: &mut Context<Self>) {
         let pool = self.pool.clone();
         let ws = self.id;
-        let events = batch.events.clone();
+        let started = std::time::Instant::now();
+        let writes = planned.len();
         let write = async move {
+            let mut batch = batch;
+            let events = std::mem::take(&mut batch.events);
             let mut client = pool.get().await.map_err(|e| WriteFailure::Pool(e.to_string()))?;
-            let tx = client.transaction().await?;
             let deals: Vec<(&Deal, Option<i64>)> = batch.deals.iter().map(|(d, p)| (d, *p)).collect();
             let lines: Vec<&Deal> =
                 batch.deals.iter().map(|(d, _)| d).filter(|d| batch.lines.contains(&d.id)).collect();
             let pipelines: Vec<(&Pipeline, Option<i64>)> = batch.pipelines.iter().map(|(p, v)| (p, *v)).collect();
             let leads: Vec<(&Lead, Option<i64>)> = batch.leads.iter().map(|(l, v)| (l, *v)).collect();
-            let records = store::write_batch(
-                &tx,
-                BatchWrite {
-                    workspace_id: ws,
-                    deals,
-                    lines,
-                    pipelines,
-                    deleted_stages: &batch.deleted_stages,
-                    history: &batch.history,
-                    audits: &batch.audits,
-                    leads,
-                    lead_scores: &batch.lead_scores,
-                    new_contacts: &batch.new_contacts,
-                    new_companies: &batch.new_companies,
-                    sources: &batch.sources,
-                    weights: batch.weights.as_ref(),
-                    events,
-                    now: batch.now,
-                    imported_deals: &batch.imported_deals,
-                    imported_leads: &batch.imported_leads,
-                },
-            )
-            .await?;
-            tx.commit().await?;
+            let write = BatchWrite {
+                workspace_id: ws,
+                deals,
+                lines,
+                pipelines,
+                deleted_stages: &batch.deleted_stages,
+                history: &batch.history,
+                audits: &batch.audits,
+                leads,
+                lead_scores: &batch.lead_scores,
+                new_contacts: &batch.new_contacts,
+                new_companies: &batch.new_companies,
+                sources: &batch.sources,
+                weights: batch.weights.as_ref(),
+                events,
+                now: batch.now,
+                imported_deals: &batch.imported_deals,
+                imported_leads: &batch.imported_leads,
+            };
+            let records = if write.deals_only() {
+                // Moves, creates and edits: one round trip to PostgreSQL.
+                store::commit_pipelined(&client, write).await?
+            } else {
+                let tx = client.transaction().await?;
+                let records = store::write_batch(&tx, write).await?;
+                tx.commit().await?;
+                records
+            };
             Ok::<_, WriteFailure>((records, batch.deals, batch.pipelines, batch.leads, batch.sources, batch.weights))
         };
         ctx.spawn(write.into_actor(self).map(move |res, act, ctx| {
             act.writing = false;
+            tracing::debug!(workspace = %act.id, writes, ok = res.is_ok(), micros = started.elapsed().as_micros() as u64, "batch written");
             match res {
                 Ok((records, deals, pipelines, leads, sources, weights)) => {
                     for (l, _) in leads {
