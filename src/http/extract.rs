@@ -9,7 +9,8 @@ use super::JSON_LIMIT;
 use crate::error::ApiError;
 
 /// A JSON object request body. Unlike `web::Json`, it refuses any other
-/// top-level value: serde would otherwise read a struct from an array
+/// top-level value, and nested structs are objects only too
+/// (`super::strict`): serde would otherwise read a struct from an array
 /// (`[null, null]`), which no client means. Size, content type and serde
 /// errors are problem+json 4xx.
 #[derive(Debug)]
@@ -62,7 +63,7 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for JsonBo
                 body.extend_from_slice(&chunk);
             }
             match body.iter().find(|b| !b.is_ascii_whitespace()) {
-                Some(b'{') => serde_json::from_slice(&body).map(JsonBody).map_err(|e| serde_error(&e)),
+                Some(b'{') => super::strict::from_slice(&body).map(JsonBody).map_err(|e| serde_error(&e)),
                 None => Err(ApiError::BadRequest {
                     code: "malformed_json",
                     detail: "the body is empty; send a JSON object".into(),

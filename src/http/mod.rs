@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod rate_limit;
 pub mod request_id;
 pub mod security;
+pub mod strict;
 
 use actix_web::HttpRequest;
 

@@ -228,6 +228,9 @@ async fn bad_preferences_and_templates_are_4xx_problems() {
         ("/api/v1/notification-settings", json!({"nonsense": true})),
         ("/api/v1/me/notification-preferences", json!({"stale_deals": {"sms": true}})),
         ("/api/v1/me/notification-preferences", json!({"stale_deals": true})),
+        // An object in the schema is an object, never serde's array form.
+        ("/api/v1/me/notification-preferences", json!({"stale_deals": [], "overdue_activities": []})),
+        ("/api/v1/me/notification-preferences", json!({"nurture": [true, false]})),
         ("/api/v1/email-templates", json!({"name": "x", "subject": "Hi\u{1}", "body": "b"})),
         ("/api/v1/email-templates", json!({"name": "x", "subject": "Hi", "body": "nul \u{0}"})),
         ("/api/v1/email-templates", json!({"name": " ", "subject": "Hi", "body": "b"})),
