@@ -368,6 +368,13 @@ pub async fn start(
     query: &[(String, String)],
     rows: Rows,
 ) -> Result<Export, ApiError> {
+    // The filter is audited as given; PostgreSQL cannot store a NUL.
+    if !query.iter().all(|(k, v)| super::storable(k) && super::storable(v)) {
+        return Err(ApiError::BadRequest {
+            code: "bad_query",
+            detail: "the query string holds a NUL character".into(),
+        });
+    }
     let client = state.db().await?;
     let emails =
         db::members::select_members(&client, workspace_id).await?.into_iter().map(|m| (m.user_id, m.email)).collect();

@@ -207,6 +207,11 @@ async fn exports_hold_what_the_list_filters_select() {
         "/api/v1/activities/export?type=meal",
         "/api/v1/deals/export?min_amount=-1",
         "/api/v1/leads/export?status=nope",
+        // PostgreSQL cannot store a NUL, not even in the audit entry.
+        "/api/v1/deals/export?q=a%00b",
+        "/api/v1/leads/export?q=%00",
+        "/api/v1/contacts/export?q=%00",
+        "/api/v1/deals/export?tag=x&min_amount=1&bogus%00=1",
     ] {
         let res = b.get(bad).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{bad}");
