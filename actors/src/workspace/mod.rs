@@ -14,6 +14,7 @@
 pub(crate) mod board_json;
 pub mod messages;
 pub mod presence;
+mod subs;
 mod writer;
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -35,6 +36,7 @@ use crate::protocol::{close, encode, EncodedEvent, Encoding, Frame, ServerMessag
 use crate::session::Outlet;
 use crate::store;
 use messages::*;
+use subs::{Sub, Subs};
 
 /// One attached WebSocket session.
 struct Conn {
@@ -45,15 +47,7 @@ struct Conn {
     viewer: Viewer,
     encoding: Encoding,
     /// Topic -> state of that subscription.
-    subs: HashMap<String, Sub>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Sub {
-    /// The seq of the previous event sent on this subscription.
-    prev: Option<i64>,
-    /// Replay from the table is in flight: live events wait in the ring.
-    recovering: bool,
+    subs: Subs,
 }
 
 pub struct WorkspaceActor {
@@ -189,7 +183,7 @@ impl WorkspaceActor {
                     Some((_, f)) => f.clone(),
                     None => {
                         let f = event.frame(conn.encoding, topic, sub.prev);
-                        same.push((topic.clone(), f.clone()));
+                        same.push((topic.to_owned(), f.clone()));
                         f
                     }
                 };
@@ -209,7 +203,7 @@ impl WorkspaceActor {
     fn remove_conn(&mut self, id: u64, ctx: &mut Context<Self>) -> Option<Conn> {
         let conn = self.conns.remove(&id)?;
         if let Some(user) = conn.viewer.user_id() {
-            for topic in conn.subs.keys().filter(|t| presence::is_presence(t)) {
+            for topic in conn.subs.topics().filter(|t| presence::is_presence(t)) {
                 self.presence.leave(topic, user);
             }
             self.schedule_presence_flush(ctx);
@@ -434,7 +428,7 @@ impl WorkspaceActor {
         let msg = ServerMessage::Reset { reason: reason.to_owned(), epoch: self.epoch, seq: self.head };
         for conn in self.conns.values_mut() {
             // Presence is not part of the event stream: it survives a reset.
-            conn.subs.retain(|t, _| presence::is_presence(t));
+            conn.subs.retain(presence::is_presence);
             Self::send_msg(conn, &msg);
         }
     }
@@ -591,7 +585,7 @@ impl WorkspaceActor {
         };
         let Some(since) = msg.since else {
             for t in &topics {
-                conn.subs.insert(t.clone(), Sub { prev: None, recovering: false });
+                conn.subs.insert(t, Sub { prev: None, recovering: false });
             }
             reply(conn, ServerMessage::Subscribed { topics: topics.clone(), recovered: false, epoch, seq: head });
             self.join_presence(msg.session_id, &topics, ctx);
@@ -609,7 +603,7 @@ impl WorkspaceActor {
         if since + 1 >= ring_start {
             // Served from memory.
             for t in &topics {
-                conn.subs.insert(t.clone(), Sub { prev: Some(since), recovering: false });
+                conn.subs.insert(t, Sub { prev: Some(since), recovering: false });
             }
             reply(conn, ServerMessage::Subscribed { topics: topics.clone(), recovered: true, epoch, seq: head });
             self.join_presence(msg.session_id, &topics, ctx);
@@ -623,7 +617,7 @@ impl WorkspaceActor {
         // Older than the ring: read the table, live events wait in the ring.
         // `subscribed` is sent once the first read is known to be whole.
         for t in &topics {
-            conn.subs.insert(t.clone(), Sub { prev: Some(since), recovering: true });
+            conn.subs.insert(t, Sub { prev: Some(since), recovering: true });
         }
         let session_id = msg.session_id;
         self.fetch_for_recovery(session_id, topics, since, ring_start - 1, false, ctx);
@@ -816,7 +810,7 @@ impl Handler<Connect> for WorkspaceActor {
                 outlet: msg.outlet,
                 viewer: msg.viewer,
                 encoding: msg.encoding,
-                subs: HashMap::new(),
+                subs: Subs::default(),
             },
         );
         Some(StreamHead { epoch: self.epoch, seq: self.head })
