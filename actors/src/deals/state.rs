@@ -284,10 +284,6 @@ impl DealState {
         }
     }
 
-    pub fn card(&self, deal: &Deal, now: DateTime<Utc>) -> Card {
-        card_in(deal, self.stage(deal.stage_id), now)
-    }
-
     pub(crate) fn matches(&self, d: &Deal, f: &DealFilter, reader: &Reader, now: DateTime<Utc>) -> bool {
         if d.deleted_at.is_some() != f.deleted || !reader.sees(d) {
             return false;
