@@ -387,8 +387,10 @@ fn register(cfg: &mut web::ServiceConfig, mut routes: Vec<(&'static str, actix_w
         "/api/v1/widget/{key}/leads",
         web::method(actix_web::http::Method::OPTIONS).to(routes::widgets::preflight_submission),
     ));
+    /// A path and the routes of its methods.
+    type Methods = (&'static str, Vec<actix_web::Route>);
     // scope prefix ("" for none) -> paths in order -> their routes.
-    let mut scopes: Vec<(&'static str, Vec<(&'static str, Vec<actix_web::Route>)>)> = Vec::new();
+    let mut scopes: Vec<(&'static str, Vec<Methods>)> = Vec::new();
     for (path, route) in routes {
         let prefix = scope_of(path);
         let at = match scopes.iter().position(|(p, _)| *p == prefix) {

@@ -272,6 +272,7 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Variant<A> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use std::collections::HashMap;
 
     use serde::Deserialize;

@@ -546,7 +546,7 @@ impl WorkspaceActor {
                 return Err(("invalid_topic", format!("unknown topic `{}`", t.chars().take(80).collect::<String>())));
             }
         }
-        let total = conn.subs.len() + topics.iter().filter(|t| !conn.subs.contains_key(*t)).count();
+        let total = conn.subs.len() + topics.iter().filter(|t| !conn.subs.contains_key(t)).count();
         if total > self.cfg.max_subscriptions {
             return Err((
                 "too_many_subscriptions",
