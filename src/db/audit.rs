@@ -83,6 +83,25 @@ pub struct AuditRow {
     pub at: DateTime<Utc>,
 }
 
+/// A row of `id, actor_user_id, actor_token_id, action, target_type,
+/// target_id, ip, request_id, details, at`, in that order (both reads).
+impl From<&tokio_postgres::Row> for AuditRow {
+    fn from(r: &tokio_postgres::Row) -> Self {
+        AuditRow {
+            id: r.get(0),
+            actor_user_id: r.get(1),
+            actor_token_id: r.get(2),
+            action: r.get(3),
+            target_type: r.get(4),
+            target_id: r.get(5),
+            ip: r.get(6),
+            request_id: r.get(7),
+            details: r.get(8),
+            at: r.get(9),
+        }
+    }
+}
+
 /// Filters for reading the log; all optional.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
@@ -129,21 +148,7 @@ pub async fn select_audit(
             ],
         )
         .await?;
-    Ok(rows
-        .iter()
-        .map(|r| AuditRow {
-            id: r.get(0),
-            actor_user_id: r.get(1),
-            actor_token_id: r.get(2),
-            action: r.get(3),
-            target_type: r.get(4),
-            target_id: r.get(5),
-            ip: r.get(6),
-            request_id: r.get(7),
-            details: r.get(8),
-            at: r.get(9),
-        })
-        .collect())
+    Ok(rows.iter().map(AuditRow::from).collect())
 }
 
 /// A record's audit trail, oldest first (at most `limit`, the newest):
@@ -167,19 +172,5 @@ pub async fn select_audit_for_record(
             &[&workspace_id, &target_type, &target_id.to_string(), &limit],
         )
         .await?;
-    Ok(rows
-        .iter()
-        .map(|r| AuditRow {
-            id: r.get(0),
-            actor_user_id: r.get(1),
-            actor_token_id: r.get(2),
-            action: r.get(3),
-            target_type: r.get(4),
-            target_id: r.get(5),
-            ip: r.get(6),
-            request_id: r.get(7),
-            details: r.get(8),
-            at: r.get(9),
-        })
-        .collect())
+    Ok(rows.iter().map(AuditRow::from).collect())
 }
