@@ -91,4 +91,22 @@ async fn a_known_path_with_another_method_is_405_with_allow() {
     let res = app.browser().delete("/api/v1/workspace").await;
     assert_eq!(res.headers()["allow"], "GET, PATCH");
     crate::helpers::assert_problem(res, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    // The same inside a scope (`/api/v1/deals`), for a pattern, a fixed
+    // path that a pattern would also take, and the scope's own path.
+    let id = uuid::Uuid::now_v7();
+    for (method, path, allow) in [
+        (reqwest::Method::PUT, format!("/api/v1/deals/{id}"), "GET, PATCH, DELETE"),
+        (reqwest::Method::DELETE, "/api/v1/deals/export".to_owned(), "GET"),
+        (reqwest::Method::DELETE, "/api/v1/deals".to_owned(), "GET, POST"),
+        (reqwest::Method::GET, format!("/api/v1/deals/{id}/stage"), "PUT"),
+    ] {
+        let res = app.browser().request(method.clone(), &path).send().await.unwrap();
+        assert_eq!(res.headers()["allow"], allow, "{method} {path}");
+        crate::helpers::assert_problem(res, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    }
+    // Paths no route has, inside a scope or beside one, are 404.
+    for path in [format!("/api/v1/deals/{id}/nope"), "/api/v1/dealsx".to_owned(), "/api/v1/deals/".to_owned()] {
+        let res = app.browser().get(&path).await;
+        crate::helpers::assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+    }
 }
