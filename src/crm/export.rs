@@ -368,13 +368,6 @@ pub async fn start(
     query: &[(String, String)],
     rows: Rows,
 ) -> Result<Export, ApiError> {
-    // The filter is audited as given; PostgreSQL cannot store a NUL.
-    if !query.iter().all(|(k, v)| super::storable(k) && super::storable(v)) {
-        return Err(ApiError::BadRequest {
-            code: "bad_query",
-            detail: "the query string holds a NUL character".into(),
-        });
-    }
     let client = state.db().await?;
     let emails =
         db::members::select_members(&client, workspace_id).await?.into_iter().map(|m| (m.user_id, m.email)).collect();
@@ -386,9 +379,11 @@ pub async fn start(
             .collect(),
         None => Vec::new(),
     };
-    let filter = Value::Array(
-        query.iter().map(|(k, v)| Value::Array(vec![Value::from(k.as_str()), Value::from(v.as_str())])).collect(),
-    );
+    // The filter is audited as given, except that a NUL (which a list's
+    // text filter may hold, and PostgreSQL cannot store) is recorded as
+    // U+FFFD.
+    let text = |s: &str| Value::from(s.replace('\0', "\u{fffd}"));
+    let filter = Value::Array(query.iter().map(|(k, v)| Value::Array(vec![text(k), text(v)])).collect());
     let details = serde_json::json!({ "list": list.name(), "filter": filter });
     insert_audit(&client, &AuditEntry::new(Some(workspace_id), Some(actor), "export.started").details(details), &from)
         .await?;

@@ -207,11 +207,8 @@ async fn exports_hold_what_the_list_filters_select() {
         "/api/v1/activities/export?type=meal",
         "/api/v1/deals/export?min_amount=-1",
         "/api/v1/leads/export?status=nope",
-        // PostgreSQL cannot store a NUL, not even in the audit entry.
-        "/api/v1/deals/export?q=a%00b",
-        "/api/v1/leads/export?q=%00",
+        // Its schema has no control characters in `q`.
         "/api/v1/contacts/export?q=%00",
-        "/api/v1/deals/export?tag=x&min_amount=1&bogus%00=1",
     ] {
         let res = b.get(bad).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{bad}");
@@ -316,6 +313,20 @@ async fn an_export_is_audited_when_it_starts_with_its_filter_and_when_it_ends_wi
     assert_eq!(entries[1]["details"]["rows"], 3);
     assert_eq!(entries[1]["details"]["complete"], true);
     assert_eq!(entries[0]["request_id"], entries[1]["request_id"], "one request");
+
+    // A deal or lead search may hold a NUL (it is filtered in memory);
+    // the audit entry, which PostgreSQL stores, has U+FFFD in its place.
+    for list in ["deals", "leads"] {
+        let res = manager.browser.get(&format!("/api/v1/{list}/export?q=a%00b")).await;
+        assert_eq!(res.status(), StatusCode::OK, "{list}");
+        res.text().await.unwrap();
+    }
+    let entries = audit_entries(&ann).await;
+    let started: Vec<&Value> = entries.iter().filter(|e| e["action"] == "export.started").collect();
+    for e in &started[1..] {
+        assert_eq!(e["details"]["filter"], json!([["q", "a\u{fffd}b"]]), "{e}");
+    }
+    assert_eq!(started.len(), 3);
 }
 
 #[actix_web::test]
