@@ -21,16 +21,12 @@ pub fn caller<P>(m: &Member<P>, from: &Origin) -> Caller {
         // A token with deals:write acts for the whole integration.
         None => true,
     };
-    Caller {
-        actor: actor_ref(m.actor),
-        user_id: m.actor.user_id(),
-        edit_any,
-        origin: DealOrigin {
-            ip: from.ip.clone(),
-            user_agent: from.user_agent.clone(),
-            request_id: from.request_id.clone(),
-        },
-    }
+    Caller { actor: actor_ref(m.actor), user_id: m.actor.user_id(), edit_any, origin: origin(from) }
+}
+
+/// Where a request came from, for the audit rows the actor writes.
+pub fn origin(from: &Origin) -> DealOrigin {
+    DealOrigin { ip: from.ip.clone(), user_agent: from.user_agent.clone(), request_id: from.request_id.clone() }
 }
 
 /// What the caller may read: reps their own and shared deals, everyone

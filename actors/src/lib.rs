@@ -18,6 +18,7 @@
 //! - [`handle::Realtime`] is the typed API the HTTP layer uses; it never
 //!   sees `Addr` or message types.
 
+pub mod activities;
 pub mod bus;
 pub mod credentials;
 pub mod deals;

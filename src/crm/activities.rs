@@ -7,24 +7,28 @@
 //! Each new or changed activity emits `activity.created`,
 //! `activity.updated`, `activity.completed` or `activity.reopened` on
 //! topic `activities`, in the transaction of the change, with an audit
-//! entry.
+//! entry. A new activity changes live state (its lead's engagement and
+//! score, its deal's recency), so it is logged through the workspace
+//! actor, which commits the row with those changes
+//! (`pulse_actors::activities`); edits and task completion are plain
+//! transactions here.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{db_error, ensure_active_member, Caller, PageRequest};
-use crate::db::activities::{self as db, ActivityEdit, ActivityFilter, ActivityRow, DueWindow, NewActivity};
+use crate::db::activities::{self as db, ActivityEdit, ActivityFilter, ActivityRow, DueWindow};
 use crate::db::audit::{insert_audit, AuditEntry, Origin};
 use crate::db::{companies as db_companies, contacts as db_contacts};
 use crate::error::ApiError;
 use crate::realtime::record_event;
 use crate::routes::validate::Checks;
 use crate::state::AppState;
+use pulse_actors::activities::NewActivity;
 use pulse_actors::Visibility;
 
-/// The topic activity events are published on.
-pub const TOPIC: &str = "activities";
+pub use pulse_actors::activities::TOPIC;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -73,38 +77,9 @@ pub enum CallDirection {
     Outbound,
 }
 
-/// An activity (also the API's shape and the data of its events).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Activity {
-    pub id: Uuid,
-    /// `task`, `call`, `meeting`, `email` or `note`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub subject: String,
-    pub body: String,
-    /// `low`, `medium` or `high`.
-    pub priority: String,
-    pub due_at: Option<DateTime<Utc>>,
-    pub duration_minutes: Option<i32>,
-    /// `inbound` or `outbound`; calls and emails only.
-    pub direction: Option<String>,
-    pub assignee_id: Option<Uuid>,
-    /// The person who logged it (`null` when an API token did).
-    pub author_user_id: Option<Uuid>,
-    /// The API token that logged it, if one did.
-    pub author_token_id: Option<Uuid>,
-    pub contact_id: Option<Uuid>,
-    pub company_id: Option<Uuid>,
-    pub deal_id: Option<Uuid>,
-    pub lead_id: Option<Uuid>,
-    /// Tasks only: when it was completed; `null` while open.
-    pub completed_at: Option<DateTime<Utc>>,
-    /// An open task past its due time.
-    pub overdue: bool,
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
+/// An activity (also the API's shape and the data of its events); new
+/// ones are logged through the workspace actor.
+pub use pulse_actors::activities::Activity;
 
 impl From<ActivityRow> for Activity {
     fn from(r: ActivityRow) -> Self {
@@ -309,7 +284,7 @@ pub async fn create_activity(
     caller: Caller,
     req: CreateActivityRequest,
     from: &Origin,
-) -> Result<Activity, ApiError> {
+) -> Result<(Activity, i64), ApiError> {
     let is_task = req.kind == ActivityType::Task;
     let body = req.body.unwrap_or_default();
     let subject = req.subject.trim().to_owned();
@@ -325,32 +300,25 @@ pub async fn create_activity(
     checks.finish()?;
     let assignee_id = req.assignee_id.or(if is_task { caller.user_id() } else { None });
     let ws = caller.workspace_id;
-    let mut client = state.db().await?;
-    let tx = client.transaction().await?;
+    let client = state.db().await?;
     if let Some(a) = assignee_id {
-        ensure_active_member(&tx, ws, a, "assignee_id").await?;
+        ensure_active_member(&client, ws, a, "assignee_id").await?;
     }
     if let Some(id) = req.contact_id {
-        if !db_contacts::contact_exists(&tx, ws, id).await? {
+        if !db_contacts::contact_exists(&client, ws, id).await? {
             return Err(ApiError::invalid("contact_id", "no contact with this id in the workspace"));
         }
     }
     if let Some(id) = req.company_id {
-        if !db_companies::company_exists(&tx, ws, id).await? {
+        if !db_companies::company_exists(&client, ws, id).await? {
             return Err(ApiError::invalid("company_id", "no company with this id in the workspace"));
         }
     }
-    if let Some(id) = req.deal_id {
-        if !crate::db::activities::deal_exists(&tx, ws, id).await? {
-            return Err(ApiError::invalid("deal_id", "no deal with this id in the workspace"));
-        }
-    }
-    if let Some(id) = req.lead_id {
-        if !crate::db::activities::lead_exists(&tx, ws, id).await? {
-            return Err(ApiError::invalid("lead_id", "no lead with this id in the workspace"));
-        }
-    }
+    drop(client);
+    // The deal and the lead are checked by the workspace actor, which
+    // commits the activity with their changes (see `pulse_actors::activities`).
     let new = NewActivity {
+        id: Uuid::now_v7(),
         kind: req.kind.as_str().to_owned(),
         subject,
         body,
@@ -362,41 +330,40 @@ pub async fn create_activity(
             CallDirection::Outbound => "outbound".to_owned(),
         }),
         assignee_id,
-        author_user_id: caller.actor.user_id(),
-        author_token_id: caller.actor.token_id(),
         contact_id: req.contact_id,
         company_id: req.company_id,
         deal_id: req.deal_id,
         lead_id: req.lead_id,
     };
-    let activity: Activity = db::insert_activity(&tx, ws, Uuid::now_v7(), &new).await.map_err(db_error)?.into();
-    // The linked deal is no longer at risk, and the linked lead's
-    // engagement counts for its score (the workspace actor applies the same
-    // from the event).
-    crate::db::activities::touch_linked(&tx, ws, activity.deal_id, activity.lead_id, &new.kind).await?;
-    let details = serde_json::json!({ "type": activity.kind, "subject": activity.subject });
-    let ev = emit(&tx, &caller, "activity.created", &activity, details, from).await?;
-    // Assigned to someone else: they hear of it (in this transaction).
-    let bell = match activity.assignee_id {
-        Some(to) => {
-            let n = crate::notifications::NewNotification {
-                recipient: to,
-                kind: crate::notifications::Signal::Assignments,
-                title: format!("{} assigned to you: {}", activity.kind, activity.subject),
-                body: String::new(),
-                link: Some(("activity", activity.id)),
-                actor: Some(caller.actor),
-            };
-            crate::notifications::notify(&tx, ws, n).await?
-        }
-        None => None,
+    let cmd = pulse_actors::deals::Command::LogActivity(Box::new(new));
+    let actor_caller = pulse_actors::deals::Caller {
+        actor: crate::realtime::actor_ref(caller.actor),
+        user_id: caller.user_id(),
+        edit_any: caller.edit_any,
+        origin: crate::deals::origin(from),
     };
-    tx.commit().await?;
-    state.realtime.publish(ev);
-    if let Some(b) = bell {
-        state.realtime.publish(b);
+    let written = match state.realtime.write(ws, actor_caller, cmd).await {
+        Ok(w) => w,
+        // An unknown deal or lead is bad input, like an unknown contact.
+        Err(pulse_actors::deals::DealError::Invalid { field, detail }) => return Err(ApiError::invalid(field, detail)),
+        Err(e) => return Err(e.into()),
+    };
+    let pulse_actors::deals::Outcome::Activity(activity) = written.outcome else {
+        return Err(ApiError::internal(std::io::Error::other("the actor answered an activity with another record")));
+    };
+    // Assigned to someone else: they hear of it.
+    if let Some(to) = activity.assignee_id {
+        let n = crate::notifications::NewNotification {
+            recipient: to,
+            kind: crate::notifications::Signal::Assignments,
+            title: format!("{} assigned to you: {}", activity.kind, activity.subject),
+            body: String::new(),
+            link: Some(("activity", activity.id)),
+            actor: Some(caller.actor),
+        };
+        crate::deals::notify_after(state, ws, n).await;
     }
-    Ok(activity)
+    Ok((*activity, written.seq))
 }
 
 pub async fn get_activity(state: &AppState, workspace_id: Uuid, id: Uuid) -> Result<Activity, ApiError> {

@@ -31,25 +31,6 @@ pub struct ActivityRow {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Every column set when an activity is created.
-#[derive(Debug, Clone)]
-pub struct NewActivity {
-    pub kind: String,
-    pub subject: String,
-    pub body: String,
-    pub priority: String,
-    pub due_at: Option<DateTime<Utc>>,
-    pub duration_minutes: Option<i32>,
-    pub direction: Option<String>,
-    pub assignee_id: Option<Uuid>,
-    pub author_user_id: Option<Uuid>,
-    pub author_token_id: Option<Uuid>,
-    pub contact_id: Option<Uuid>,
-    pub company_id: Option<Uuid>,
-    pub deal_id: Option<Uuid>,
-    pub lead_id: Option<Uuid>,
-}
-
 /// The columns that may change after creation.
 #[derive(Debug, Clone)]
 pub struct ActivityEdit {
@@ -111,43 +92,6 @@ fn row(r: &tokio_postgres::Row) -> ActivityRow {
         created_at: r.get(17),
         updated_at: r.get(18),
     }
-}
-
-pub async fn insert_activity(
-    c: &impl GenericClient,
-    workspace_id: Uuid,
-    id: Uuid,
-    a: &NewActivity,
-) -> Result<ActivityRow, tokio_postgres::Error> {
-    let sql = format!(
-        "INSERT INTO activities (id, workspace_id, type, subject, body, priority, due_at, duration_minutes, direction,
-                                 assignee_id, author_user_id, author_token_id, contact_id, company_id, deal_id, lead_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING {COLUMNS}"
-    );
-    let r = c
-        .query_one(
-            &sql,
-            &[
-                &id,
-                &workspace_id,
-                &a.kind,
-                &a.subject,
-                &a.body,
-                &a.priority,
-                &a.due_at,
-                &a.duration_minutes,
-                &a.direction,
-                &a.assignee_id,
-                &a.author_user_id,
-                &a.author_token_id,
-                &a.contact_id,
-                &a.company_id,
-                &a.deal_id,
-                &a.lead_id,
-            ],
-        )
-        .await?;
-    Ok(row(&r))
 }
 
 pub async fn select_activity(
@@ -291,49 +235,6 @@ pub async fn select_company_timeline(
          ORDER BY created_at, id"
     );
     Ok(c.query(&sql, &[&workspace_id, &company_id, &limit]).await?.iter().map(row).collect())
-}
-
-/// Whether a live deal with this id is in the workspace.
-pub async fn deal_exists(c: &impl GenericClient, ws: Uuid, id: Uuid) -> Result<bool, tokio_postgres::Error> {
-    let r = c
-        .query_opt("SELECT 1 FROM deals WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL", &[&ws, &id])
-        .await?;
-    Ok(r.is_some())
-}
-
-/// Whether a live lead with this id is in the workspace.
-pub async fn lead_exists(c: &impl GenericClient, ws: Uuid, id: Uuid) -> Result<bool, tokio_postgres::Error> {
-    let r = c
-        .query_opt("SELECT 1 FROM leads WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL", &[&ws, &id])
-        .await?;
-    Ok(r.is_some())
-}
-
-/// Records an activity on its deal (recency) and lead (recency and
-/// engagement). Neither is versioned state the actor plans against.
-pub async fn touch_linked(
-    c: &impl GenericClient,
-    ws: Uuid,
-    deal: Option<Uuid>,
-    lead: Option<Uuid>,
-    kind: &str,
-) -> Result<(), tokio_postgres::Error> {
-    if let Some(d) = deal {
-        c.execute("UPDATE deals SET last_activity_at = now() WHERE workspace_id = $1 AND id = $2", &[&ws, &d]).await?;
-    }
-    if let Some(l) = lead {
-        let meetings = i32::from(kind == "meeting");
-        c.execute(
-            "UPDATE leads SET last_activity_at = now(),
-                engagement = engagement
-                    || jsonb_build_object('activities', coalesce((engagement->>'activities')::int, 0) + 1,
-                                          'meetings', coalesce((engagement->>'meetings')::int, 0) + $3)
-             WHERE workspace_id = $1 AND id = $2",
-            &[&ws, &l, &meetings],
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// Matching activities with ids above `after`, in id order (ids are

@@ -118,8 +118,8 @@ pub async fn delete_companies(
 
 /// A merged deal's activities count for the kept one: its latest activity
 /// time becomes the latest of all. `last_activity_at` is not versioned
-/// state the workspace actor plans against (activities set it the same
-/// way, `db::activities::touch_linked`).
+/// state the workspace actor plans against (logging an activity sets it
+/// the same way, `pulse_actors::activities`).
 pub async fn update_kept_deal_activity(
     c: &impl GenericClient,
     workspace_id: Uuid,

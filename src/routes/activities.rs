@@ -48,7 +48,8 @@ pub async fn list_activities(
 
 /// Logs an activity or creates a task; announced as `activity.created`.
 #[utoipa::path(post, path = "/api/v1/activities", tag = "activities", security(("session" = []), ("bearer" = ["activities:write"])),
-    request_body = CreateActivityRequest, responses((status = 201, body = Activity)))]
+    request_body = CreateActivityRequest,
+    responses((status = 201, body = Activity, headers(("Pulse-Seq" = String, description = "The seq of the change's last event")))))]
 pub async fn create_activity(
     state: web::Data<AppState>,
     member: Member<WriteActivities>,
@@ -56,7 +57,8 @@ pub async fn create_activity(
     body: JsonBody<CreateActivityRequest>,
 ) -> ApiResult<HttpResponse> {
     let caller = Caller::new(&member, Entity::Activities);
-    Ok(HttpResponse::Created().json(domain::create_activity(&state, caller, body.0, &from).await?))
+    let (activity, seq) = domain::create_activity(&state, caller, body.0, &from).await?;
+    Ok(HttpResponse::Created().insert_header(("Pulse-Seq", seq.to_string())).json(activity))
 }
 
 /// One activity.

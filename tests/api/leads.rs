@@ -326,3 +326,63 @@ async fn reported_engagement_and_logged_activities_raise_the_score() {
     let res = ann.browser.post(&format!("/api/v1/leads/{id}/engagement"), &json!({"emails_opened": -1})).await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
 }
+
+#[actix_web::test]
+async fn logging_an_activity_rescores_its_lead_live_and_concurrent_edits_lose_no_engagement() {
+    let app = spawn_app().await;
+    let ann = app.signup("ann@example.com", "Acme").await;
+    let l = create(&ann, json!({"first_name": "Eve", "email": "eve@example.com"})).await;
+    let id = l["id"].as_str().unwrap().to_owned();
+    let mut ws = connect(&app, WsAuth::Cookie(&ann.browser, Some(&app.address)), false).await.unwrap();
+    ws.welcome().await;
+    assert_eq!(ws.subscribe(&["leads"], None).await["msg"], "subscribed");
+    // One meeting: the lead is scored again in the activity's own write,
+    // and the change is pushed on `leads` with the seq the write answered.
+    let res =
+        ann.browser.post("/api/v1/activities", &json!({"type": "meeting", "subject": "Demo", "lead_id": id})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let seq: i64 = res.headers()["pulse-seq"].to_str().unwrap().parse().unwrap();
+    let e = ws.next().await;
+    assert_eq!((e["type"].as_str(), e["seq"].as_i64()), (Some("lead.updated"), Some(seq)), "{e}");
+    assert_eq!(e["data"]["changed"], json!(["engagement"]));
+    let lead = &e["data"]["lead"];
+    assert_eq!(
+        (lead["engagement"]["activities"].as_i64(), lead["engagement"]["meetings"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(lead["version"].as_i64(), Some(l["version"].as_i64().unwrap() + 1));
+    assert!(lead["score"].as_i64().unwrap() > l["score"].as_i64().unwrap(), "{lead}");
+    let h: Value = ann.browser.get(&format!("/api/v1/leads/{id}/scores")).await.json().await.unwrap();
+    assert_eq!(h["scores"][0]["reason"], "activity: meeting", "{h}");
+
+    // Activities logged while the lead is being edited: every one counts,
+    // in memory and in the database (no edit writes an older engagement
+    // over a newer one).
+    let n = 15;
+    let logs = (0..n).map(|i| {
+        let body = json!({"type": "call", "subject": format!("Call {i}"), "lead_id": id});
+        let b = &ann.browser;
+        async move { b.post("/api/v1/activities", &body).await.status() }
+    });
+    let edits = (0..n).map(|i| {
+        let (who, id) = (&ann, &id);
+        async move { patch(who, id, json!({"notes": format!("edit {i}")})).await.status() }
+    });
+    let (logged, edited) =
+        futures_util::join!(futures_util::future::join_all(logs), futures_util::future::join_all(edits));
+    assert!(logged.iter().all(|s| *s == StatusCode::CREATED), "{logged:?}");
+    assert!(edited.iter().all(|s| *s == StatusCode::OK), "{edited:?}");
+    let now: Value = ann.browser.get(&format!("/api/v1/leads/{id}")).await.json().await.unwrap();
+    assert_eq!(now["engagement"]["activities"].as_i64(), Some(n + 1), "{now}");
+    let row = app
+        .db()
+        .await
+        .query_one(
+            "SELECT (engagement->>'activities')::bigint, version FROM leads WHERE id = $1",
+            &[&id.parse::<uuid::Uuid>().unwrap()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, i64>(0), n + 1);
+    assert_eq!(row.get::<_, i64>(1), now["version"].as_i64().unwrap());
+}

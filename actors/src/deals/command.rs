@@ -247,6 +247,9 @@ pub enum Command {
         keep: Uuid,
         merged: Vec<Uuid>,
     },
+    /// Log an activity: its row, its lead's engagement and score, its
+    /// deal's recency (see `activities.rs`).
+    LogActivity(Box<crate::activities::NewActivity>),
 }
 
 /// What a successful write returns.
@@ -265,6 +268,7 @@ pub enum Outcome {
         deals: usize,
         leads: usize,
     },
+    Activity(Box<crate::activities::Activity>),
 }
 
 /// A committed write: its result and the seq of its last event.
@@ -345,6 +349,9 @@ pub struct Staged<'a> {
     /// batch's transaction so a revert finds exactly them.
     pub(crate) imported_deals: Vec<(Uuid, Uuid)>,
     pub(crate) imported_leads: Vec<(Uuid, Uuid)>,
+    /// Activities logged, and the deals they name (their recency).
+    pub(crate) activities: Vec<crate::activities::Activity>,
+    pub(crate) deal_activity: Vec<Uuid>,
 }
 
 impl<'a> Staged<'a> {
@@ -370,6 +377,8 @@ impl<'a> Staged<'a> {
             history: Vec::new(),
             imported_deals: Vec::new(),
             imported_leads: Vec::new(),
+            activities: Vec::new(),
+            deal_activity: Vec::new(),
         }
     }
 
@@ -731,6 +740,7 @@ impl<'a> Staged<'a> {
             Command::DeleteStage { id, move_to } => self.delete_stage(caller, id, move_to),
             Command::Relink { link, from, to } => self.relink(caller, link, from, to),
             Command::MergeDeals { keep, merged } => self.merge_deals(caller, keep, merged),
+            Command::LogActivity(new) => self.log_activity(caller, *new),
         }
     }
 

@@ -194,6 +194,9 @@ pub struct BatchWrite<'a> {
     /// (record id, import id) of deals and leads created by CSV imports.
     pub imported_deals: &'a [(Uuid, Uuid)],
     pub imported_leads: &'a [(Uuid, Uuid)],
+    /// Activities logged (`activities.rs`) and the deals they name.
+    pub activities: &'a [crate::activities::Activity],
+    pub deal_activity: &'a [Uuid],
 }
 
 fn deal_json(d: &Deal, prev: Option<i64>) -> Value {
@@ -478,6 +481,8 @@ impl BatchWrite<'_> {
             && self.weights.is_none()
             && self.imported_deals.is_empty()
             && self.imported_leads.is_empty()
+            && self.activities.is_empty()
+            && self.deal_activity.is_empty()
     }
 }
 
@@ -564,6 +569,7 @@ pub async fn write_batch(c: &impl GenericClient, b: BatchWrite<'_>) -> Result<Ve
             .await?;
         c.execute(&stmt, &[&ws, &ids, &imports]).await?;
     }
+    crate::activities::insert_activities(c, ws, b.activities, b.deal_activity, b.now).await?;
     // The history, the audit rows and the events do not depend on one
     // another: they are sent together (pipelined on the connection) and
     // cost one round trip instead of three.

@@ -137,7 +137,7 @@ impl Staged<'_> {
 
     /// Re-scores `l`; stages a history row when the score changed (or the
     /// lead is new).
-    fn rescore(&mut self, l: &mut Lead, reason: String, always: bool) {
+    pub(crate) fn rescore(&mut self, l: &mut Lead, reason: String, always: bool) {
         let s = score(l, &self.weights(), self.now);
         if always || s.score != l.score {
             self.lead_scores.push(ScoreRow { lead_id: l.id, score: s.score, factors: s.factors, reason });

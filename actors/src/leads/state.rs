@@ -127,18 +127,6 @@ impl LeadState {
         self.weights = w;
     }
 
-    /// An activity was logged on a lead: engagement and recency count (the
-    /// same as the activity's transaction wrote to the row).
-    pub fn touch_activity(&mut self, lead_id: Uuid, at: DateTime<Utc>, meeting: bool) {
-        if let Some(l) = self.leads.get_mut(&lead_id) {
-            if l.last_activity_at.is_none_or(|t| t < at) {
-                l.last_activity_at = Some(at);
-            }
-            l.engagement.activities += 1;
-            l.engagement.meetings += i32::from(meeting);
-        }
-    }
-
     fn matches(&self, l: &Lead, f: &LeadFilter, r: &LeadReader, now: DateTime<Utc>) -> bool {
         if l.deleted_at.is_some() || !r.sees(l) {
             return false;

@@ -378,16 +378,11 @@ impl WorkspaceActor {
                 }
             }
             "activity" if r.kind == "activity.created" => {
-                // A logged activity keeps its deal off the at-risk list
-                // and counts for its lead's recency.
-                let at = r.at;
-                let id = |k: &str| r.data.get(k).and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
-                if let Some(d) = id("deal_id") {
-                    self.deals.touch_activity(d, at);
-                }
-                if let Some(l) = id("lead_id") {
-                    let kind = r.data.get("type").or(r.data.get("kind")).and_then(|v| v.as_str());
-                    self.leads.touch_activity(l, at, kind == Some("meeting"));
+                // A logged activity keeps its deal off the at-risk list.
+                // (Its lead's engagement comes as the lead's own event.)
+                let deal = r.data.get("deal_id").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
+                if let Some(d) = deal {
+                    self.deals.touch_activity(d, r.at);
                 }
             }
             // Cards show contact and company names: keep them current.

@@ -70,6 +70,8 @@ struct Batch {
     now: chrono::DateTime<Utc>,
     imported_deals: Vec<(uuid::Uuid, uuid::Uuid)>,
     imported_leads: Vec<(uuid::Uuid, uuid::Uuid)>,
+    activities: Vec<crate::activities::Activity>,
+    deal_activity: Vec<uuid::Uuid>,
 }
 
 impl WorkspaceActor {
@@ -143,6 +145,8 @@ impl WorkspaceActor {
                 now: batch.now,
                 imported_deals: &batch.imported_deals,
                 imported_leads: &batch.imported_leads,
+                activities: &batch.activities,
+                deal_activity: &batch.deal_activity,
             };
             let records = if write.deals_only() {
                 // Moves, creates and edits: one round trip to PostgreSQL.
@@ -273,6 +277,8 @@ impl Batch {
             now: s.now,
             imported_deals: s.imported_deals,
             imported_leads: s.imported_leads,
+            activities: s.activities,
+            deal_activity: s.deal_activity,
         }
     }
 }

@@ -288,6 +288,7 @@ pub(crate) fn deal_reply(status: actix_web::http::StatusCode, w: pulse_actors::d
         Outcome::Weights(w) => res.json(w),
         Outcome::Rescored(n) => res.json(serde_json::json!({ "rescored": n })),
         Outcome::Relinked { deals, leads } => res.json(serde_json::json!({ "deals": deals, "leads": leads })),
+        Outcome::Activity(a) => res.json(a),
     }
 }
 

@@ -156,25 +156,17 @@ function onActivityEvent(ev) {
   state.timelineTimer = setTimeout(() => {
     state.timelineTimer = null;
     loadTimeline();
-    refreshEngagement();
   }, 150);
 }
 
 /**
- * A logged activity counts for the lead's engagement and recency at once,
- * without a new version or a lead event (it is scored at its next
- * change): read the lead again and redraw that panel only.
+ * Reads the lead again after this page logged an activity on it: the
+ * activity raised its engagement and score (a new version). Other people's
+ * activities arrive as `lead.updated` on `leads`, like any lead change.
  */
 async function refreshEngagement() {
   try {
-    const l = await leadsApi.get(state.id);
-    if (!state.lead || l.version < state.lead.version) return;
-    if (l.version > state.lead.version) {
-      applyAnswer(l);
-      return;
-    }
-    state.lead = l;
-    draw();
+    applyAnswer(await leadsApi.get(state.id));
   } catch { /* the page keeps what it showed */ }
 }
 
