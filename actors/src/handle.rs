@@ -24,7 +24,7 @@ use crate::notifications::NotificationSummary;
 use crate::principal::{Principal, Viewer};
 use crate::protocol::Encoding;
 use crate::registry::{CloseAllSessions, CountRunning, GetWorkspace, KickIn, Registry, Route};
-use crate::session::WsSession;
+use crate::session::{SessionBody, WsSession};
 use crate::workspace::messages::{
     GetBoard, GetDeal, GetLead, GetNotificationSummary, LeadSettings, ListDeals, ListLeads, ListPipelines, Write,
 };
@@ -317,24 +317,23 @@ impl Realtime {
         Ok(self.registry.send(CountRunning).await?)
     }
 
-    /// Attaches an accepted WebSocket to its workspace. `guard` is dropped
-    /// when the connection ends (connection limits); `credential_epoch` is
-    /// the stream-credential epoch read before `viewer` was resolved.
-    #[allow(clippy::too_many_arguments)]
+    /// Attaches an accepted WebSocket to its workspace: `stream` is what
+    /// the client sends, the returned body what the session sends (the
+    /// handshake response's body). `guard` is dropped when the connection
+    /// ends (connection limits); `credential_epoch` is the
+    /// stream-credential epoch read before `viewer` was resolved.
     pub async fn attach(
         &self,
         workspace_id: Uuid,
         viewer: Viewer,
         encoding: Encoding,
         credential_epoch: u64,
-        ws: actix_ws::Session,
         stream: actix_ws::MessageStream,
         guard: Box<dyn Send>,
-    ) -> Result<(), RealtimeError> {
+    ) -> Result<SessionBody, RealtimeError> {
         let workspace = self.workspace(workspace_id).await?;
         let id = self.next_session.fetch_add(1, Ordering::Relaxed);
         let cfg = self.cfg.clone();
-        WsSession::start(id, workspace_id, workspace, viewer, encoding, credential_epoch, cfg, ws, stream, guard);
-        Ok(())
+        Ok(WsSession::start(id, workspace_id, workspace, viewer, encoding, credential_epoch, cfg, stream, guard))
     }
 }

@@ -1,18 +1,26 @@
-//! One actor per WebSocket connection. It owns the socket (actix-ws),
-//! parses client messages, forwards subscriptions to its workspace actor,
-//! and writes outbound frames through a queue bounded in bytes: a client
-//! that stops reading is closed with `4008` when its queue passes the
-//! bound, and the workspace actor never waits for it.
+//! One actor per WebSocket connection. It owns the socket: actix-ws does
+//! the handshake and reads the client's frames (`MessageStream`); the
+//! session parses client messages, forwards subscriptions to its
+//! workspace actor, and queues outbound frames in a queue bounded in
+//! bytes. The queue is the response body itself ([`SessionBody`]): the
+//! connection's HTTP dispatcher writes it as WebSocket frames whenever the
+//! socket can take them. A client that stops reading is closed with
+//! `4008` when its queue passes the bound, and the workspace actor never
+//! waits for it.
 
 use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Poll, Waker};
 use std::time::Instant;
 
 use actix::prelude::*;
-use actix_ws::{CloseCode, CloseReason, Message, ProtocolError};
-use bytes::Bytes;
-use tokio::sync::Notify;
+use actix_http::body::{BodySize, MessageBody};
+use actix_http::ws::{CloseCode, CloseReason, OpCode, Parser};
+use actix_ws::{Message, ProtocolError};
+use bytes::{Bytes, BytesMut};
 use uuid::Uuid;
 
 use crate::handle::RealtimeConfig;
@@ -27,48 +35,61 @@ enum Outbound {
     Pong(Bytes),
 }
 
-/// A connection's outbound queue: what waits for its writer task. Its
-/// bound is in bytes and checked by the senders (`queued`), so the queue
-/// itself is unbounded. Not a tokio channel: an idle connection holds its
-/// queue for hours, and a tokio channel costs about 1.8 KB even when empty
-/// (a first block of 32 slots and cache-padded fields), against a few
-/// hundred bytes here (BENCHMARKS.md, idle connections).
+/// A connection's outbound queue: what waits for the socket. Its bound is
+/// in bytes and checked by the senders (`queued`), so the queue itself is
+/// unbounded.
+///
+/// Not a tokio channel, and not actix-ws's `Session` (a tokio channel and a
+/// writer task): an idle connection holds its queue for hours, and a tokio
+/// channel costs about 1.8 KB even when empty (a first block of 32 slots
+/// and cache-padded fields), a writer task about 0.6 KB more, against a
+/// few hundred bytes here (BENCHMARKS.md, idle connections).
 struct Queue {
-    items: Mutex<VecDeque<Outbound>>,
-    /// Wakes the writer; a wakeup with no writer waiting is kept for it.
-    ready: Notify,
-    /// Live senders: the writer ends once none is left and the queue is empty.
+    state: Mutex<Waiting>,
+    /// Live senders: the body ends once none is left and the queue is empty.
     senders: AtomicUsize,
-    /// Cleared when the writer ends; sends fail from then on.
+    /// Cleared when the body is dropped (the connection is gone); sends
+    /// fail from then on.
     open: AtomicBool,
 }
 
+struct Waiting {
+    items: VecDeque<Outbound>,
+    /// The body's task, waiting for an item.
+    reader: Option<Waker>,
+}
+
 impl Queue {
-    fn items(&self) -> MutexGuard<'_, VecDeque<Outbound>> {
-        self.items.lock().unwrap_or_else(PoisonError::into_inner)
+    fn state(&self) -> MutexGuard<'_, Waiting> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-fn queue() -> (QueueTx, QueueRx) {
+fn queue(queued: Arc<AtomicUsize>) -> (QueueTx, SessionBody) {
     let q = Arc::new(Queue {
-        items: Mutex::new(VecDeque::new()),
-        ready: Notify::new(),
+        state: Mutex::new(Waiting { items: VecDeque::new(), reader: None }),
         senders: AtomicUsize::new(1),
         open: AtomicBool::new(true),
     });
-    (QueueTx(q.clone()), QueueRx(q))
+    (QueueTx(q.clone()), SessionBody { queue: q, queued, buf: BytesMut::new(), done: false })
 }
 
 struct QueueTx(Arc<Queue>);
 
 impl QueueTx {
-    /// Queues `item`; `Err` once the writer has ended.
+    /// Queues `item`; `Err` once the connection is gone.
     fn send(&self, item: Outbound) -> Result<(), Outbound> {
         if !self.0.open.load(Ordering::Acquire) {
             return Err(item);
         }
-        self.0.items().push_back(item);
-        self.0.ready.notify_one();
+        let reader = {
+            let mut s = self.0.state();
+            s.items.push_back(item);
+            s.reader.take()
+        };
+        if let Some(w) = reader {
+            w.wake();
+        }
         Ok(())
     }
 }
@@ -83,32 +104,94 @@ impl Clone for QueueTx {
 impl Drop for QueueTx {
     fn drop(&mut self) {
         if self.0.senders.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.0.ready.notify_one();
+            // Taken under the lock the body checks `senders` under, so the
+            // last drop cannot slip between that check and its wait.
+            let reader = self.0.state().reader.take();
+            if let Some(w) = reader {
+                w.wake();
+            }
         }
     }
 }
 
-struct QueueRx(Arc<Queue>);
+/// Most bytes one poll of a [`SessionBody`] hands to the connection.
+const CHUNK_BYTES: usize = 64 * 1024;
 
-impl QueueRx {
-    /// The next item; `None` once every sender is gone and nothing is left.
-    async fn recv(&mut self) -> Option<Outbound> {
-        loop {
-            if let Some(item) = self.0.items().pop_front() {
-                return Some(item);
+/// The response body of a stream connection: its session's outbound
+/// queue, encoded as WebSocket frames (server frames are not masked) when
+/// the HTTP dispatcher asks for more, that is when the socket can take
+/// them. It ends after a close frame: the session's, or `1001` once every
+/// sender is gone.
+pub struct SessionBody {
+    queue: Arc<Queue>,
+    /// The session's count of queued bytes, lowered as frames are written.
+    queued: Arc<AtomicUsize>,
+    buf: BytesMut,
+    done: bool,
+}
+
+impl SessionBody {
+    fn write(&mut self, item: Outbound) {
+        match item {
+            Outbound::Ping => Parser::write_message(&mut self.buf, b"", OpCode::Ping, true, false),
+            Outbound::Pong(payload) => Parser::write_message(&mut self.buf, payload, OpCode::Pong, true, false),
+            Outbound::Frame(Frame::Close(code, reason)) => {
+                let reason = CloseReason { code: CloseCode::from(code), description: Some(reason) };
+                Parser::write_close(&mut self.buf, Some(reason), false);
+                self.done = true;
             }
-            if self.0.senders.load(Ordering::Acquire) == 0 {
-                return None;
+            Outbound::Frame(frame) => {
+                let len = frame.len();
+                match frame {
+                    // Event frames are JSON built by serde_json: UTF-8.
+                    Frame::Text(b) => Parser::write_message(&mut self.buf, b, OpCode::Text, true, false),
+                    Frame::Binary(b) => Parser::write_message(&mut self.buf, b, OpCode::Binary, true, false),
+                    Frame::Close(..) => {}
+                }
+                self.queued.fetch_sub(len, Ordering::Relaxed);
             }
-            self.0.ready.notified().await;
         }
     }
 }
 
-impl Drop for QueueRx {
+impl MessageBody for SessionBody {
+    type Error = Infallible;
+
+    fn size(&self) -> BodySize {
+        BodySize::Stream
+    }
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        let this = self.get_mut();
+        if this.done {
+            return Poll::Ready(None);
+        }
+        let queue = this.queue.clone();
+        let mut s = queue.state();
+        while !this.done && this.buf.len() < CHUNK_BYTES {
+            let Some(item) = s.items.pop_front() else { break };
+            this.write(item);
+        }
+        if this.buf.is_empty() {
+            if queue.senders.load(Ordering::Acquire) > 0 {
+                if !s.reader.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                    s.reader = Some(cx.waker().clone());
+                }
+                return Poll::Pending;
+            }
+            let reason = CloseReason { code: CloseCode::Away, description: None };
+            Parser::write_close(&mut this.buf, Some(reason), false);
+            this.done = true;
+        }
+        drop(s);
+        Poll::Ready(Some(Ok(this.buf.split().freeze())))
+    }
+}
+
+impl Drop for SessionBody {
     fn drop(&mut self) {
-        self.0.open.store(false, Ordering::Release);
-        self.0.items().clear();
+        self.queue.open.store(false, Ordering::Release);
+        self.queue.state().items.clear();
     }
 }
 
@@ -154,6 +237,8 @@ pub struct WsSession {
 }
 
 impl WsSession {
+    /// Starts the session of an accepted connection; the returned body is
+    /// its response's body (what the session sends).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn start(
         id: u64,
@@ -163,14 +248,12 @@ impl WsSession {
         encoding: Encoding,
         credential_epoch: u64,
         cfg: Arc<RealtimeConfig>,
-        ws: actix_ws::Session,
         stream: actix_ws::MessageStream,
         guard: Box<dyn Send>,
-    ) -> Addr<Self> {
+    ) -> SessionBody {
         let queued = Arc::new(AtomicUsize::new(0));
         // The queue is bounded by `queued` (bytes), checked on every enqueue.
-        let (tx, rx) = queue();
-        actix::spawn(write_loop(ws, rx, queued.clone()));
+        let (tx, body) = queue(queued.clone());
         let stream = stream.max_frame_size(cfg.max_frame_bytes);
         WsSession::create(move |ctx| {
             ctx.add_stream(stream);
@@ -188,7 +271,8 @@ impl WsSession {
                 closing: false,
                 _guard: guard,
             }
-        })
+        });
+        body
     }
 
     /// Queues a frame, closing the connection when it would pass the bound.
@@ -250,37 +334,6 @@ impl WsSession {
     fn bad_message(&mut self, detail: String, ctx: &mut Context<Self>) {
         self.send_msg(&ServerMessage::Error { code: "bad_message".into(), detail }, ctx);
     }
-}
-
-async fn write_loop(mut ws: actix_ws::Session, mut rx: QueueRx, queued: Arc<AtomicUsize>) {
-    while let Some(item) = rx.recv().await {
-        let result = match item {
-            Outbound::Ping => ws.ping(b"").await,
-            Outbound::Pong(payload) => ws.pong(&payload).await,
-            Outbound::Frame(frame) => {
-                let len = frame.len();
-                let r = match frame {
-                    Frame::Text(b) => match bytestring::ByteString::try_from(b) {
-                        Ok(s) => ws.text(s).await,
-                        Err(_) => Ok(()),
-                    },
-                    Frame::Binary(b) => ws.binary(b).await,
-                    Frame::Close(code, reason) => {
-                        let _ = ws
-                            .close(Some(CloseReason { code: CloseCode::from(code), description: Some(reason) }))
-                            .await;
-                        return;
-                    }
-                };
-                queued.fetch_sub(len, Ordering::Relaxed);
-                r
-            }
-        };
-        if result.is_err() {
-            return;
-        }
-    }
-    let _ = ws.close(Some(CloseReason { code: CloseCode::Away, description: None })).await;
 }
 
 impl Actor for WsSession {
@@ -374,49 +427,88 @@ impl StreamHandler<Result<Message, ProtocolError>> for WsSession {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
     fn pong(n: u8) -> Outbound {
         Outbound::Pong(Bytes::from(vec![n]))
     }
 
-    fn payload(item: Option<Outbound>) -> Option<u8> {
-        match item {
-            Some(Outbound::Pong(b)) => b.first().copied(),
-            _ => None,
-        }
+    fn frame(payload: &[u8], op: OpCode) -> Vec<u8> {
+        let mut b = BytesMut::new();
+        Parser::write_message(&mut b, payload, op, true, false);
+        b.to_vec()
+    }
+
+    fn close_frame(code: CloseCode, reason: Option<&str>) -> Vec<u8> {
+        let mut b = BytesMut::new();
+        let reason = CloseReason { code, description: reason.map(str::to_owned) };
+        Parser::write_close(&mut b, Some(reason), false);
+        b.to_vec()
+    }
+
+    /// The body's next chunk, or `None` when it has ended.
+    async fn next(body: &mut SessionBody) -> Option<Vec<u8>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *body).poll_next(cx)).await.map(|r| r.unwrap().to_vec())
+    }
+
+    fn now_or_never(body: &mut SessionBody) -> Poll<Option<Vec<u8>>> {
+        let mut cx = std::task::Context::from_waker(Waker::noop());
+        Pin::new(body).poll_next(&mut cx).map(|o| o.map(|r| r.unwrap().to_vec()))
     }
 
     #[tokio::test]
-    async fn the_queue_keeps_order_and_ends_when_the_last_sender_goes() {
-        let (tx, mut rx) = queue();
-        let other = tx.clone();
+    async fn frames_are_written_in_order_and_counted_off_the_bound() {
+        let queued = Arc::new(AtomicUsize::new(0));
+        let (tx, mut body) = queue(queued.clone());
+        let text = Bytes::from_static(br#"{"msg":"pong"}"#);
+        queued.fetch_add(text.len(), Ordering::Relaxed);
         assert!(tx.send(pong(1)).is_ok());
-        assert!(other.send(pong(2)).is_ok());
+        assert!(tx.send(Outbound::Frame(Frame::Text(text.clone()))).is_ok());
+        assert!(tx.send(Outbound::Ping).is_ok());
+        let mut want = frame(&[1], OpCode::Pong);
+        want.extend(frame(&text, OpCode::Text));
+        want.extend(frame(b"", OpCode::Ping));
+        assert_eq!(next(&mut body).await, Some(want));
+        assert_eq!(queued.load(Ordering::Relaxed), 0, "written frames leave the byte count");
+        assert!(now_or_never(&mut body).is_pending(), "nothing queued: the body waits");
+    }
+
+    #[tokio::test]
+    async fn a_close_frame_ends_the_body() {
+        let (tx, mut body) = queue(Arc::new(AtomicUsize::new(0)));
+        assert!(tx.send(Outbound::Frame(Frame::Close(4008, "slow consumer".into()))).is_ok());
+        assert!(tx.send(pong(2)).is_ok());
+        assert_eq!(next(&mut body).await, Some(close_frame(CloseCode::Other(4008), Some("slow consumer"))));
+        assert_eq!(next(&mut body).await, None, "nothing after the close frame");
+    }
+
+    #[tokio::test]
+    async fn a_send_from_another_task_wakes_the_body_and_the_last_sender_closes_it() {
+        let (tx, mut body) = queue(Arc::new(AtomicUsize::new(0)));
+        let other = tx.clone();
         drop(tx);
-        assert_eq!(payload(rx.recv().await), Some(1));
-        assert_eq!(payload(rx.recv().await), Some(2));
-        // One sender is still alive: a send from another task wakes the writer.
-        let writer = tokio::spawn(async move { payload(rx.recv().await) });
+        let reader = tokio::spawn(async move {
+            let first = next(&mut body).await;
+            let then = next(&mut body).await;
+            let end = next(&mut body).await;
+            (first, then, end)
+        });
         tokio::task::yield_now().await;
         assert!(other.send(pong(3)).is_ok());
-        assert_eq!(writer.await.ok().flatten(), Some(3));
-    }
-
-    #[tokio::test]
-    async fn the_writer_ends_once_every_sender_is_gone() {
-        let (tx, mut rx) = queue();
-        let waiting = tokio::spawn(async move { rx.recv().await.is_none() });
         tokio::task::yield_now().await;
-        drop(tx);
-        assert_eq!(waiting.await.ok(), Some(true));
+        drop(other);
+        let (first, then, end) = reader.await.unwrap();
+        assert_eq!(first, Some(frame(&[3], OpCode::Pong)));
+        assert_eq!(then, Some(close_frame(CloseCode::Away, None)), "no sender left: going away");
+        assert_eq!(end, None);
     }
 
     #[test]
-    fn sends_fail_once_the_writer_has_ended() {
-        let (tx, rx) = queue();
+    fn sends_fail_once_the_connection_is_gone() {
+        let (tx, body) = queue(Arc::new(AtomicUsize::new(0)));
         assert!(tx.send(pong(1)).is_ok());
-        drop(rx);
+        drop(body);
         assert!(tx.send(pong(2)).is_err());
     }
 }

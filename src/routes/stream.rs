@@ -168,7 +168,10 @@ pub async fn open_stream(
         .acquire(&caller.key, &crate::http::client_ip(&req))
         .map_err(|detail| ApiError::TooManyRequests { retry_after: 5, detail: detail.into() })?;
     let msgpack = wants_msgpack(&req);
-    let (mut res, session, stream) = actix_ws::handle(&req, body).map_err(|e| ApiError::BadRequest {
+    // actix-ws answers the handshake and reads the client's frames. Its
+    // `Session` (a channel and a writer) is not used: the session's own
+    // byte-bounded queue is the response body (`pulse_actors::session`).
+    let (mut res, _, stream) = actix_ws::handle(&req, body).map_err(|e| ApiError::BadRequest {
         code: "not_a_websocket",
         detail: format!("expected a WebSocket upgrade: {e}"),
     })?;
@@ -176,13 +179,13 @@ pub async fn open_stream(
         res.headers_mut().insert(header::SEC_WEBSOCKET_PROTOCOL, HeaderValue::from_static(MSGPACK_SUBPROTOCOL));
     }
     let encoding = if msgpack { Encoding::MsgPack } else { Encoding::Json };
-    state
+    let out = state
         .realtime
-        .attach(caller.workspace_id, caller.viewer, encoding, epoch, session, stream, Box::new(guard))
+        .attach(caller.workspace_id, caller.viewer, encoding, epoch, stream, Box::new(guard))
         .await
         .map_err(|_| ApiError::Unavailable)?;
     state.metrics.handshake(how);
-    Ok(res)
+    Ok(res.map_body(|_, _| out).map_into_boxed_body())
 }
 
 /// Issues a single-use ticket (valid 30 s) for opening the stream without
