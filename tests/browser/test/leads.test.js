@@ -91,15 +91,16 @@ test('a lead created in the UI is worked and converted with one click; the deal 
   await log.getByLabel('Subject').fill('Intro call with Lin');
   await log.getByRole('button', { name: 'Log activity' }).click();
   await page.locator('.activity', { hasText: 'Intro call with Lin' }).waitFor();
-  // The activity counts as engagement.
+  // The activity counts as engagement and scores the lead again at once.
   await page.locator('#lead-engagement dd').first().filter({ hasText: /^1$/ }).waitFor();
+  await page.getByText(`Score history (${scored + 1})`).waitFor();
   // Engagement an email tool reports scores the lead again, and the history grows.
   await page.getByText('Record engagement').click();
   const engagement = page.getByRole('form', { name: 'Record engagement' });
   await engagement.getByLabel('Emails opened').fill('2');
   await engagement.getByRole('button', { name: 'Add' }).click();
   await page.locator('#lead-engagement dd').nth(1).filter({ hasText: /^2$/ }).waitFor();
-  await page.getByText(`Score history (${scored + 1})`).waitFor();
+  await page.getByText(`Score history (${scored + 2})`).waitFor();
   await screenshot(page, 'lead');
 
   // One click converts it; the deal opens on the board.
