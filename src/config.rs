@@ -125,6 +125,16 @@ pub struct Settings {
     #[arg(long, env = "PULSE_SOCKET_SEND_BUFFER", global = true)]
     pub socket_send_buffer: Option<usize>,
 
+    /// Seconds sent data may stay unacknowledged, or a client's receive
+    /// window stay closed, before the kernel drops the connection
+    /// (TCP_USER_TIMEOUT); 0 leaves the system default (about 15 minutes
+    /// of retransmissions, and no limit at all for a closed window). This
+    /// is what frees a WebSocket whose client stopped reading: its session
+    /// is closed at the outbound bound, but the close frame cannot be
+    /// written into a full socket.
+    #[arg(long, env = "PULSE_TCP_USER_TIMEOUT_SECS", default_value_t = 60, global = true)]
+    pub tcp_user_timeout_secs: u64,
+
     /// Open WebSocket connections allowed per user (or API token).
     #[arg(long, env = "PULSE_WS_MAX_PER_USER", default_value_t = 20, global = true)]
     pub ws_max_per_user: usize,

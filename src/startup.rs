@@ -105,6 +105,8 @@ impl Application {
         let shutdown_timeout = settings.shutdown_timeout_secs;
         let workers = settings.workers;
         let send_buffer = settings.socket_send_buffer;
+        let user_timeout =
+            (settings.tcp_user_timeout_secs > 0).then(|| Duration::from_secs(settings.tcp_user_timeout_secs));
         let auth_cache_ttl = std::time::Duration::from_millis(settings.auth_cache_ms);
         let state = web::Data::new(AppState {
             pool,
@@ -137,10 +139,15 @@ impl Application {
                 .wrap(from_fn(http::request_id::assign))
         })
         .on_connect(move |conn, _| {
-            if let (Some(size), Some(tcp)) = (send_buffer, conn.downcast_ref::<actix_web::rt::net::TcpStream>()) {
-                if let Err(e) = socket2::SockRef::from(tcp).set_send_buffer_size(size) {
+            let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() else { return };
+            let socket = socket2::SockRef::from(tcp);
+            if let Some(size) = send_buffer {
+                if let Err(e) = socket.set_send_buffer_size(size) {
                     tracing::warn!(error = %e, "could not set the socket send buffer");
                 }
+            }
+            if let Err(e) = socket.set_tcp_user_timeout(user_timeout) {
+                tracing::warn!(error = %e, "could not set the socket's user timeout");
             }
         })
         // Live events are small frames written one after another: with

@@ -48,8 +48,8 @@ struct Queue {
     state: Mutex<Waiting>,
     /// Live senders: the body ends once none is left and the queue is empty.
     senders: AtomicUsize,
-    /// Cleared when the body is dropped (the connection is gone); sends
-    /// fail from then on.
+    /// Cleared when the session closes the connection or the body is
+    /// dropped (the connection is gone); sends fail from then on.
     open: AtomicBool,
 }
 
@@ -65,25 +65,26 @@ impl Queue {
     }
 }
 
-fn queue(queued: Arc<AtomicUsize>) -> (QueueTx, SessionBody) {
+fn queue(queued: Arc<AtomicUsize>, guard: Box<dyn Send>) -> (QueueTx, SessionBody) {
     let q = Arc::new(Queue {
         state: Mutex::new(Waiting { items: VecDeque::new(), reader: None }),
         senders: AtomicUsize::new(1),
         open: AtomicBool::new(true),
     });
-    (QueueTx(q.clone()), SessionBody { queue: q, queued, buf: BytesMut::new(), done: false })
+    (QueueTx(q.clone()), SessionBody { queue: q, queued, buf: BytesMut::new(), done: false, _guard: guard })
 }
 
 struct QueueTx(Arc<Queue>);
 
 impl QueueTx {
-    /// Queues `item`; `Err` once the connection is gone.
+    /// Queues `item`; `Err` once the connection is gone or closing.
     fn send(&self, item: Outbound) -> Result<(), Outbound> {
-        if !self.0.open.load(Ordering::Acquire) {
-            return Err(item);
-        }
         let reader = {
             let mut s = self.0.state();
+            // Under the lock `close` takes: nothing lands after a close frame.
+            if !self.0.open.load(Ordering::Acquire) {
+                return Err(item);
+            }
             s.items.push_back(item);
             s.reader.take()
         };
@@ -91,6 +92,23 @@ impl QueueTx {
             w.wake();
         }
         Ok(())
+    }
+
+    /// Replaces whatever is queued with `close`, and refuses every later
+    /// send: frames not yet written are dropped (the client resumes from
+    /// its seq), so a connection closed because it stopped reading holds
+    /// no more than its close frame while the socket stays full.
+    fn close(&self, close: Frame) {
+        let reader = {
+            let mut s = self.0.state();
+            self.0.open.store(false, Ordering::Release);
+            s.items.clear();
+            s.items.push_back(Outbound::Frame(close));
+            s.reader.take()
+        };
+        if let Some(w) = reader {
+            w.wake();
+        }
     }
 }
 
@@ -128,6 +146,11 @@ pub struct SessionBody {
     queued: Arc<AtomicUsize>,
     buf: BytesMut,
     done: bool,
+    /// Released when the connection ends (connection limits), which may
+    /// be after its session has stopped: a connection closed while its
+    /// client does not read lingers until the socket gives up
+    /// (`PULSE_TCP_USER_TIMEOUT_SECS`), and counts until then.
+    _guard: Box<dyn Send>,
 }
 
 impl SessionBody {
@@ -232,8 +255,6 @@ pub struct WsSession {
     out: QueueTx,
     last_seen: Instant,
     closing: bool,
-    /// Released when the session ends (connection limits).
-    _guard: Box<dyn Send>,
 }
 
 impl WsSession {
@@ -253,7 +274,7 @@ impl WsSession {
     ) -> SessionBody {
         let queued = Arc::new(AtomicUsize::new(0));
         // The queue is bounded by `queued` (bytes), checked on every enqueue.
-        let (tx, body) = queue(queued.clone());
+        let (tx, body) = queue(queued.clone(), guard);
         let stream = stream.max_frame_size(cfg.max_frame_bytes);
         WsSession::create(move |ctx| {
             ctx.add_stream(stream);
@@ -269,7 +290,6 @@ impl WsSession {
                 out: tx,
                 last_seen: Instant::now(),
                 closing: false,
-                _guard: guard,
             }
         });
         body
@@ -303,8 +323,10 @@ impl WsSession {
             return;
         }
         self.closing = true;
-        // The close frame bypasses the byte bound: it must get out.
-        let _ = self.out.send(Outbound::Frame(Frame::Close(code, reason.to_owned())));
+        // The close frame bypasses the byte bound and replaces what is
+        // still queued.
+        self.out.close(Frame::Close(code, reason.to_owned()));
+        self.queued.store(0, Ordering::Relaxed);
         ctx.stop();
     }
 
@@ -460,7 +482,7 @@ mod tests {
     #[tokio::test]
     async fn frames_are_written_in_order_and_counted_off_the_bound() {
         let queued = Arc::new(AtomicUsize::new(0));
-        let (tx, mut body) = queue(queued.clone());
+        let (tx, mut body) = queue(queued.clone(), Box::new(()));
         let text = Bytes::from_static(br#"{"msg":"pong"}"#);
         queued.fetch_add(text.len(), Ordering::Relaxed);
         assert!(tx.send(pong(1)).is_ok());
@@ -476,7 +498,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_close_frame_ends_the_body() {
-        let (tx, mut body) = queue(Arc::new(AtomicUsize::new(0)));
+        let (tx, mut body) = queue(Arc::new(AtomicUsize::new(0)), Box::new(()));
         assert!(tx.send(Outbound::Frame(Frame::Close(4008, "slow consumer".into()))).is_ok());
         assert!(tx.send(pong(2)).is_ok());
         assert_eq!(next(&mut body).await, Some(close_frame(CloseCode::Other(4008), Some("slow consumer"))));
@@ -484,8 +506,19 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_close_replaces_the_frames_not_yet_written() {
+        let (tx, mut body) = queue(Arc::new(AtomicUsize::new(0)), Box::new(()));
+        assert!(tx.send(pong(1)).is_ok());
+        assert!(tx.send(Outbound::Frame(Frame::Text(Bytes::from_static(b"{}")))).is_ok());
+        tx.close(Frame::Close(4008, "slow consumer".into()));
+        assert!(tx.send(pong(2)).is_err(), "nothing is queued after the close");
+        assert_eq!(next(&mut body).await, Some(close_frame(CloseCode::Other(4008), Some("slow consumer"))));
+        assert_eq!(next(&mut body).await, None);
+    }
+
+    #[tokio::test]
     async fn a_send_from_another_task_wakes_the_body_and_the_last_sender_closes_it() {
-        let (tx, mut body) = queue(Arc::new(AtomicUsize::new(0)));
+        let (tx, mut body) = queue(Arc::new(AtomicUsize::new(0)), Box::new(()));
         let other = tx.clone();
         drop(tx);
         let reader = tokio::spawn(async move {
@@ -506,7 +539,7 @@ mod tests {
 
     #[test]
     fn sends_fail_once_the_connection_is_gone() {
-        let (tx, body) = queue(Arc::new(AtomicUsize::new(0)));
+        let (tx, body) = queue(Arc::new(AtomicUsize::new(0)), Box::new(()));
         assert!(tx.send(pong(1)).is_ok());
         drop(body);
         assert!(tx.send(pong(2)).is_err());

@@ -234,3 +234,48 @@ async fn a_client_that_stops_reading_is_closed_at_its_bound_while_others_keep_re
     futures_util::join!(churn.events(total), reader);
     assert_eq!(crate::ws::drain_until_close(slow, Duration::from_secs(10)).await, Some(4008));
 }
+
+/// Whether the server's side of the loopback connection from `client` is
+/// established (`/proc/net/tcp`: addresses in hex, IPv4 little-endian).
+fn server_side_established(server_port: u16, client: std::net::SocketAddr) -> bool {
+    let (local, remote) = (format!("0100007F:{server_port:04X}"), format!("0100007F:{:04X}", client.port()));
+    std::fs::read_to_string("/proc/net/tcp").unwrap().lines().skip(1).any(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        f.get(1) == Some(&local.as_str()) && f.get(2) == Some(&remote.as_str()) && f.get(3) == Some(&"01")
+    })
+}
+
+/// Fills a never-reading client's socket until its session is closed at
+/// the bound; then whether the server's side of that connection is still
+/// established after `wait`.
+async fn stalled_connection_after(user_timeout_secs: u64, wait: Duration) -> bool {
+    let app = spawn_app_with(|s| {
+        s.ws_outbound_max_bytes = 4096;
+        s.socket_send_buffer = Some(4096);
+        s.tcp_user_timeout_secs = user_timeout_secs;
+    })
+    .await;
+    let owner = app.signup("owner@example.com", "Acme").await;
+    let mut churn = Churn::new(&app, &owner, 6).await;
+    let slow = crate::ws::connect_slow(&app, &owner.browser).await;
+    let client = slow.get_ref().local_addr().unwrap();
+    assert!(server_side_established(app.port, client));
+    churn.events(600).await;
+    let deadline = tokio::time::Instant::now() + wait;
+    while server_side_established(app.port, client) && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let established = server_side_established(app.port, client);
+    drop(slow);
+    established
+}
+
+#[actix_web::test]
+async fn a_client_that_never_reads_again_is_dropped_by_the_socket_within_its_user_timeout() {
+    // Its session closed at the bound, but the close frame cannot get into
+    // the full socket: the kernel gives up on the connection after the
+    // user timeout (1 s here, then the next zero-window probe)...
+    assert!(!stalled_connection_after(1, Duration::from_secs(20)).await, "still established after 20 s");
+    // ... and without one, the connection stays open.
+    assert!(stalled_connection_after(0, Duration::from_secs(3)).await, "closed without a user timeout");
+}
