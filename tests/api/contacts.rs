@@ -99,9 +99,26 @@ async fn the_database_refuses_more_than_30_tags_or_unnormalised_tags_even_by_sql
     let tags31: Vec<String> = (0..31).map(|i| format!("t{i}")).collect();
     let err = db.execute("UPDATE contacts SET tags = $2 WHERE id = $1", &[&cid, &tags31]).await;
     assert!(err.is_err(), "31 tags were stored");
-    for bad in [vec!["VIP".to_owned()], vec!["a".to_owned(), "a".to_owned()], vec![String::new()]] {
-        let err = db.execute("UPDATE contacts SET tags = $2 WHERE id = $1", &[&cid, &bad]).await;
-        assert!(err.is_err(), "{bad:?} was stored");
+    let long = "x".repeat(51);
+    let bad: [&[Option<&str>]; 9] = [
+        &[Some("VIP")],
+        &[Some("a"), Some("a")],
+        &[Some("")],
+        &[Some(" vip")],
+        &[Some("vip ")],
+        &[Some("key  account")],
+        &[Some("key\taccount")],
+        &[Some(long.as_str())],
+        &[Some("ok"), None],
+    ];
+    for tags in bad {
+        let err = db.execute("UPDATE contacts SET tags = $2 WHERE id = $1", &[&cid, &tags]).await;
+        assert!(err.is_err(), "{tags:?} was stored");
+    }
+    let fifty = "y".repeat(50);
+    let good: [&[&str]; 3] = [&[], &["key account", "vip"], &["émigré", fifty.as_str()]];
+    for tags in good {
+        db.execute("UPDATE contacts SET tags = $2 WHERE id = $1", &[&cid, &tags]).await.unwrap();
     }
     let tags30: Vec<String> = (0..30).map(|i| format!("t{i}")).collect();
     db.execute("UPDATE contacts SET tags = $2 WHERE id = $1", &[&cid, &tags30]).await.unwrap();
