@@ -412,6 +412,13 @@ fn advance(
 
 /// Runs an import from its checkpoint to the end of the file.
 async fn run(env: &Env, c: &mut Object, mut import: ImportRow) -> Result<(), RunError> {
+    // Each chunk looks up its few thousand keys (emails, company names) at
+    // once. With the default random_page_cost the planner prices that many
+    // index probes above reading the whole table, and scanned every
+    // contact of the workspace per chunk until the table passed about
+    // 250,000 rows (140 ms a chunk at 200,000 against 14 ms by the index).
+    // The run's connection is its own: the setting ends with it.
+    c.batch_execute("SET random_page_cost = 1.1").await?;
     let shape = Shape::load(&*c, &import, env.limits.max_row_bytes).await?;
     let mut reader =
         FileReader::open(&*c, &import, import.checkpoint_offset, import.checkpoint_line, env.limits.max_row_bytes)
