@@ -214,3 +214,28 @@ pub(crate) async fn insert_activities(
     }
     Ok(())
 }
+
+/// The activities of merged deals move to the kept deal, which takes the
+/// latest activity time of all (after this batch's own activities, so one
+/// logged on a merged deal in the same batch moves too).
+pub(crate) async fn move_merged(
+    c: &impl GenericClient,
+    ws: Uuid,
+    merges: &[(Uuid, Vec<Uuid>)],
+) -> Result<(), WriteFailure> {
+    for (keep, merged) in merges {
+        let stmt = c
+            .prepare_cached("UPDATE activities SET deal_id = $2 WHERE workspace_id = $1 AND deal_id = ANY($3)")
+            .await?;
+        c.execute(&stmt, &[&ws, keep, merged]).await?;
+        let stmt = c
+            .prepare_cached(
+                "UPDATE deals SET last_activity_at = (
+                     SELECT max(last_activity_at) FROM deals WHERE workspace_id = $1 AND (id = $2 OR id = ANY($3)))
+                 WHERE workspace_id = $1 AND id = $2",
+            )
+            .await?;
+        c.execute(&stmt, &[&ws, keep, merged]).await?;
+    }
+    Ok(())
+}

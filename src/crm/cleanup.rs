@@ -272,13 +272,11 @@ pub async fn merge_deals(state: &AppState, m: Merger, req: MergeRequest) -> Resu
             return Err(not_found());
         }
     }
-    let mut activities = 0;
-    for link in db::DEAL_LINKS {
-        activities += db::update_links(&tx, ws, *link, &ids, keep).await?;
-    }
+    // The actor moves the merged deals' activities in the merge's own
+    // transaction; counted here, under the merge lock, for the answer.
+    let activities = db::count_deal_activities(&tx, ws, &ids).await?;
     let cmd = Command::MergeDeals { keep, merged: ids.clone() };
     let (_, leads) = relinked(&state.realtime.write(ws, m.deals, cmd).await?.outcome);
-    db::update_kept_deal_activity(&tx, ws, keep, &ids).await?;
     tx.commit().await?;
     let deal = state.realtime.deal(ws, keep, reader).await?.ok_or_else(not_found)?;
     Ok(DealMerge { deal, merged_ids: ids, moved: Moved { deals: 0, leads, activities, contacts: 0 } })

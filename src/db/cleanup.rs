@@ -20,8 +20,6 @@ pub const CONTACT_LINKS: &[Link] = &[Link { table: "activities", column: "contac
 /// What points at a company, besides its contacts (moved with their own
 /// versions and events) and the actor's deals and lead conversions.
 pub const COMPANY_LINKS: &[Link] = &[Link { table: "activities", column: "company_id" }];
-/// What points at a deal, besides the actor's lead conversions.
-pub const DEAL_LINKS: &[Link] = &[Link { table: "activities", column: "deal_id" }];
 
 /// Waits for, then holds until the transaction ends, the workspace's merge
 /// lock: merges in a workspace run one at a time (see `crm::cleanup`). A
@@ -116,24 +114,21 @@ pub async fn delete_companies(
     .await
 }
 
-/// A merged deal's activities count for the kept one: its latest activity
-/// time becomes the latest of all. `last_activity_at` is not versioned
-/// state the workspace actor plans against (logging an activity sets it
-/// the same way, `pulse_actors::activities`).
-pub async fn update_kept_deal_activity(
+/// How many activities are linked to these deals (a deal merge moves
+/// them, in the workspace actor's transaction: `pulse_actors::activities`).
+pub async fn count_deal_activities(
     c: &impl GenericClient,
     workspace_id: Uuid,
-    keep: Uuid,
-    merged: &[Uuid],
-) -> Result<(), tokio_postgres::Error> {
-    c.execute(
-        "UPDATE deals SET last_activity_at = (
-             SELECT max(last_activity_at) FROM deals WHERE workspace_id = $1 AND (id = $2 OR id = ANY($3)))
-         WHERE workspace_id = $1 AND id = $2",
-        &[&workspace_id, &keep, &merged],
-    )
-    .await?;
-    Ok(())
+    deals: &[Uuid],
+) -> Result<u64, tokio_postgres::Error> {
+    let n: i64 = c
+        .query_one(
+            "SELECT count(*) FROM activities WHERE workspace_id = $1 AND deal_id = ANY($2)",
+            &[&workspace_id, &deals],
+        )
+        .await?
+        .get(0);
+    Ok(u64::try_from(n).unwrap_or_default())
 }
 
 /// How a record's display name is computed for deals and leads (as in

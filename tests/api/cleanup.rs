@@ -308,6 +308,18 @@ async fn merging_deals_moves_activities_and_lead_conversions_and_deletes_the_mer
     assert_eq!(get(b, &format!("/api/v1/activities/{}", id(&task))).await["deal_id"], k);
     assert_eq!(get(b, &format!("/api/v1/leads/{}", id(&lead))).await["converted"]["deal_id"], k);
     assert!(get(b, &format!("/api/v1/deals/{k}")).await["last_activity_at"].is_string(), "the task counts for it");
+    // In the database too, written with the merge by the workspace actor.
+    let row = app
+        .db()
+        .await
+        .query_one(
+            "SELECT last_activity_at IS NOT NULL, (SELECT deal_id FROM activities WHERE id = $2) FROM deals WHERE id = $1",
+            &[&k.parse::<uuid::Uuid>().unwrap(), &id(&task).parse::<uuid::Uuid>().unwrap()],
+        )
+        .await
+        .unwrap();
+    assert!(row.get::<_, bool>(0));
+    assert_eq!(row.get::<_, Option<uuid::Uuid>>(1).map(|u| u.to_string()), Some(k.clone()));
     let audited = audit(&ann, "deal.merged").await;
     assert_eq!((audited.len(), audited[0]["target_id"].as_str()), (1, Some(k.as_str())));
     let kinds: Vec<String> =

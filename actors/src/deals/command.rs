@@ -352,6 +352,9 @@ pub struct Staged<'a> {
     /// Activities logged, and the deals they name (their recency).
     pub(crate) activities: Vec<crate::activities::Activity>,
     pub(crate) deal_activity: Vec<Uuid>,
+    /// Deal merges (kept deal, merged deals): their activities move to the
+    /// kept deal in the batch's transaction.
+    pub(crate) deal_merges: Vec<(Uuid, Vec<Uuid>)>,
 }
 
 impl<'a> Staged<'a> {
@@ -379,6 +382,7 @@ impl<'a> Staged<'a> {
             imported_leads: Vec::new(),
             activities: Vec::new(),
             deal_activity: Vec::new(),
+            deal_merges: Vec::new(),
         }
     }
 

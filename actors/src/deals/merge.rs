@@ -143,8 +143,9 @@ impl Staged<'_> {
         Ok(Outcome::Relinked { deals, leads })
     }
 
-    /// See [`super::Command::MergeDeals`]. The kept deal takes the latest
-    /// activity time of all (its at-risk flag follows its new activities);
+    /// See [`super::Command::MergeDeals`]. The merged deals' activities
+    /// move to the kept deal in the same transaction, and the kept deal
+    /// takes the latest activity time of all (its at-risk flag follows);
     /// its fields, products and stage stay its own. The merged deals keep
     /// their products and history and can be restored.
     pub(crate) fn merge_deals(&mut self, caller: &Caller, keep: Uuid, merged: Vec<Uuid>) -> Result<Outcome, DealError> {
@@ -183,6 +184,7 @@ impl Staged<'_> {
         self.emit_deal("deal.merged", caller, Some(&kept_before), &kept, json!({ "merged_ids": ids }));
         let titles: Vec<&str> = gone.iter().map(|d| d.title.as_str()).collect();
         self.audit(caller, "deal.merged", "deal", keep, json!({ "merged_ids": ids, "titles": titles, "leads": leads }));
+        self.deal_merges.push((keep, ids));
         Ok(Outcome::Relinked { deals: gone.len(), leads })
     }
 }

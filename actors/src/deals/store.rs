@@ -197,6 +197,8 @@ pub struct BatchWrite<'a> {
     /// Activities logged (`activities.rs`) and the deals they name.
     pub activities: &'a [crate::activities::Activity],
     pub deal_activity: &'a [Uuid],
+    /// Deal merges: (kept deal, merged deals).
+    pub deal_merges: &'a [(Uuid, Vec<Uuid>)],
 }
 
 fn deal_json(d: &Deal, prev: Option<i64>) -> Value {
@@ -483,6 +485,7 @@ impl BatchWrite<'_> {
             && self.imported_leads.is_empty()
             && self.activities.is_empty()
             && self.deal_activity.is_empty()
+            && self.deal_merges.is_empty()
     }
 }
 
@@ -570,6 +573,7 @@ pub async fn write_batch(c: &impl GenericClient, b: BatchWrite<'_>) -> Result<Ve
         c.execute(&stmt, &[&ws, &ids, &imports]).await?;
     }
     crate::activities::insert_activities(c, ws, b.activities, b.deal_activity, b.now).await?;
+    crate::activities::move_merged(c, ws, b.deal_merges).await?;
     // The history, the audit rows and the events do not depend on one
     // another: they are sent together (pipelined on the connection) and
     // cost one round trip instead of three.

@@ -72,6 +72,7 @@ struct Batch {
     imported_leads: Vec<(uuid::Uuid, uuid::Uuid)>,
     activities: Vec<crate::activities::Activity>,
     deal_activity: Vec<uuid::Uuid>,
+    deal_merges: Vec<(uuid::Uuid, Vec<uuid::Uuid>)>,
 }
 
 impl WorkspaceActor {
@@ -147,6 +148,7 @@ impl WorkspaceActor {
                 imported_leads: &batch.imported_leads,
                 activities: &batch.activities,
                 deal_activity: &batch.deal_activity,
+                deal_merges: &batch.deal_merges,
             };
             let records = if write.deals_only() {
                 // Moves, creates and edits: one round trip to PostgreSQL.
@@ -279,6 +281,7 @@ impl Batch {
             imported_leads: s.imported_leads,
             activities: s.activities,
             deal_activity: s.deal_activity,
+            deal_merges: s.deal_merges,
         }
     }
 }
