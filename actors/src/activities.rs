@@ -86,18 +86,15 @@ impl Staged<'_> {
                 });
             }
         }
-        let lead = match n.lead_id {
-            Some(id) => match self.lead(id).filter(|l| l.deleted_at.is_none()) {
-                Some(l) => Some(l.clone()),
-                None => {
-                    return Err(DealError::Invalid {
-                        field: "lead_id",
-                        detail: "no lead with this id in the workspace".into(),
-                    })
-                }
-            },
-            None => None,
-        };
+        let lead = n
+            .lead_id
+            .map(|id| {
+                self.lead(id).filter(|l| l.deleted_at.is_none()).cloned().ok_or_else(|| DealError::Invalid {
+                    field: "lead_id",
+                    detail: "no lead with this id in the workspace".into(),
+                })
+            })
+            .transpose()?;
         let user = |k| (caller.actor.kind == k).then_some(caller.actor.id);
         let overdue = n.kind == "task" && n.due_at.is_some_and(|d| d < now);
         let a = Activity {
@@ -138,10 +135,8 @@ impl Staged<'_> {
             data: serde_json::to_value(&a).unwrap_or_default(),
         });
         // The deal's recency is not versioned state (the deal's UPDATE
-        // leaves it alone); its memory follows the event.
-        if let Some(id) = a.deal_id {
-            self.deal_activity.push(id);
-        }
+        // leaves it alone): the batch writes it from the activity, and
+        // memory follows the event.
         // The lead's engagement counts for its score: a new version.
         if let Some(old) = lead {
             let mut l = old.clone();
@@ -165,44 +160,45 @@ pub(crate) async fn insert_activities(
     c: &impl GenericClient,
     ws: Uuid,
     activities: &[Activity],
-    deals: &[Uuid],
     now: DateTime<Utc>,
 ) -> Result<(), WriteFailure> {
-    if !activities.is_empty() {
-        let stmt = c
-            .prepare_cached(
-                "INSERT INTO activities (id, workspace_id, type, subject, body, priority, due_at, duration_minutes,
-                     direction, assignee_id, author_user_id, author_token_id, contact_id, company_id, deal_id,
-                     lead_id, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
-            )
-            .await?;
-        for a in activities {
-            c.execute(
-                &stmt,
-                &[
-                    &a.id,
-                    &ws,
-                    &a.kind,
-                    &a.subject,
-                    &a.body,
-                    &a.priority,
-                    &a.due_at,
-                    &a.duration_minutes,
-                    &a.direction,
-                    &a.assignee_id,
-                    &a.author_user_id,
-                    &a.author_token_id,
-                    &a.contact_id,
-                    &a.company_id,
-                    &a.deal_id,
-                    &a.lead_id,
-                    &a.created_at,
-                ],
-            )
-            .await?;
-        }
+    if activities.is_empty() {
+        return Ok(());
     }
+    let stmt = c
+        .prepare_cached(
+            "INSERT INTO activities (id, workspace_id, type, subject, body, priority, due_at, duration_minutes,
+                 direction, assignee_id, author_user_id, author_token_id, contact_id, company_id, deal_id,
+                 lead_id, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)",
+        )
+        .await?;
+    for a in activities {
+        c.execute(
+            &stmt,
+            &[
+                &a.id,
+                &ws,
+                &a.kind,
+                &a.subject,
+                &a.body,
+                &a.priority,
+                &a.due_at,
+                &a.duration_minutes,
+                &a.direction,
+                &a.assignee_id,
+                &a.author_user_id,
+                &a.author_token_id,
+                &a.contact_id,
+                &a.company_id,
+                &a.deal_id,
+                &a.lead_id,
+                &a.created_at,
+            ],
+        )
+        .await?;
+    }
+    let deals: Vec<Uuid> = activities.iter().filter_map(|a| a.deal_id).collect();
     if !deals.is_empty() {
         let stmt = c
             .prepare_cached(
@@ -223,19 +219,21 @@ pub(crate) async fn move_merged(
     ws: Uuid,
     merges: &[(Uuid, Vec<Uuid>)],
 ) -> Result<(), WriteFailure> {
+    if merges.is_empty() {
+        return Ok(());
+    }
+    let move_activities =
+        c.prepare_cached("UPDATE activities SET deal_id = $2 WHERE workspace_id = $1 AND deal_id = ANY($3)").await?;
+    let latest = c
+        .prepare_cached(
+            "UPDATE deals SET last_activity_at = (
+                 SELECT max(last_activity_at) FROM deals WHERE workspace_id = $1 AND (id = $2 OR id = ANY($3)))
+             WHERE workspace_id = $1 AND id = $2",
+        )
+        .await?;
     for (keep, merged) in merges {
-        let stmt = c
-            .prepare_cached("UPDATE activities SET deal_id = $2 WHERE workspace_id = $1 AND deal_id = ANY($3)")
-            .await?;
-        c.execute(&stmt, &[&ws, keep, merged]).await?;
-        let stmt = c
-            .prepare_cached(
-                "UPDATE deals SET last_activity_at = (
-                     SELECT max(last_activity_at) FROM deals WHERE workspace_id = $1 AND (id = $2 OR id = ANY($3)))
-                 WHERE workspace_id = $1 AND id = $2",
-            )
-            .await?;
-        c.execute(&stmt, &[&ws, keep, merged]).await?;
+        c.execute(&move_activities, &[&ws, keep, merged]).await?;
+        c.execute(&latest, &[&ws, keep, merged]).await?;
     }
     Ok(())
 }

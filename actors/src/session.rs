@@ -153,28 +153,26 @@ pub struct SessionBody {
     _guard: Box<dyn Send>,
 }
 
-impl SessionBody {
-    fn write(&mut self, item: Outbound) {
-        match item {
-            Outbound::Ping => Parser::write_message(&mut self.buf, b"", OpCode::Ping, true, false),
-            Outbound::Pong(payload) => Parser::write_message(&mut self.buf, payload, OpCode::Pong, true, false),
-            Outbound::Frame(Frame::Close(code, reason)) => {
-                let reason = CloseReason { code: CloseCode::from(code), description: Some(reason) };
-                Parser::write_close(&mut self.buf, Some(reason), false);
-                self.done = true;
-            }
-            Outbound::Frame(frame) => {
-                let len = frame.len();
-                match frame {
-                    // Event frames are JSON built by serde_json: UTF-8.
-                    Frame::Text(b) => Parser::write_message(&mut self.buf, b, OpCode::Text, true, false),
-                    Frame::Binary(b) => Parser::write_message(&mut self.buf, b, OpCode::Binary, true, false),
-                    Frame::Close(..) => {}
-                }
-                self.queued.fetch_sub(len, Ordering::Relaxed);
-            }
+/// Encodes `item` into `buf`; `true` for a close frame (the body ends).
+/// Data frames leave the session's byte count as they are written.
+fn write_frame(buf: &mut BytesMut, queued: &AtomicUsize, item: Outbound) -> bool {
+    let (payload, op) = match item {
+        Outbound::Ping => (Bytes::new(), OpCode::Ping),
+        Outbound::Pong(payload) => (payload, OpCode::Pong),
+        Outbound::Frame(Frame::Close(code, reason)) => {
+            let reason = CloseReason { code: CloseCode::from(code), description: Some(reason) };
+            Parser::write_close(buf, Some(reason), false);
+            return true;
         }
+        // Event frames are JSON built by serde_json: UTF-8.
+        Outbound::Frame(Frame::Text(b)) => (b, OpCode::Text),
+        Outbound::Frame(Frame::Binary(b)) => (b, OpCode::Binary),
+    };
+    if matches!(op, OpCode::Text | OpCode::Binary) {
+        queued.fetch_sub(payload.len(), Ordering::Relaxed);
     }
+    Parser::write_message(buf, payload, op, true, false);
+    false
 }
 
 impl MessageBody for SessionBody {
@@ -185,17 +183,16 @@ impl MessageBody for SessionBody {
     }
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Option<Result<Bytes, Self::Error>>> {
-        let this = self.get_mut();
-        if this.done {
+        let SessionBody { queue, queued, buf, done, .. } = self.get_mut();
+        if *done {
             return Poll::Ready(None);
         }
-        let queue = this.queue.clone();
         let mut s = queue.state();
-        while !this.done && this.buf.len() < CHUNK_BYTES {
+        while !*done && buf.len() < CHUNK_BYTES {
             let Some(item) = s.items.pop_front() else { break };
-            this.write(item);
+            *done = write_frame(buf, queued, item);
         }
-        if this.buf.is_empty() {
+        if buf.is_empty() {
             if queue.senders.load(Ordering::Acquire) > 0 {
                 if !s.reader.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
                     s.reader = Some(cx.waker().clone());
@@ -203,11 +200,11 @@ impl MessageBody for SessionBody {
                 return Poll::Pending;
             }
             let reason = CloseReason { code: CloseCode::Away, description: None };
-            Parser::write_close(&mut this.buf, Some(reason), false);
-            this.done = true;
+            Parser::write_close(buf, Some(reason), false);
+            *done = true;
         }
         drop(s);
-        Poll::Ready(Some(Ok(this.buf.split().freeze())))
+        Poll::Ready(Some(Ok(buf.split().freeze())))
     }
 }
 

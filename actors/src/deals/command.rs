@@ -349,9 +349,8 @@ pub struct Staged<'a> {
     /// batch's transaction so a revert finds exactly them.
     pub(crate) imported_deals: Vec<(Uuid, Uuid)>,
     pub(crate) imported_leads: Vec<(Uuid, Uuid)>,
-    /// Activities logged, and the deals they name (their recency).
+    /// Activities logged (their deals' recency follows from them).
     pub(crate) activities: Vec<crate::activities::Activity>,
-    pub(crate) deal_activity: Vec<Uuid>,
     /// Deal merges (kept deal, merged deals): their activities move to the
     /// kept deal in the batch's transaction.
     pub(crate) deal_merges: Vec<(Uuid, Vec<Uuid>)>,
@@ -381,7 +380,6 @@ impl<'a> Staged<'a> {
             imported_deals: Vec::new(),
             imported_leads: Vec::new(),
             activities: Vec::new(),
-            deal_activity: Vec::new(),
             deal_merges: Vec::new(),
         }
     }

@@ -194,9 +194,8 @@ pub struct BatchWrite<'a> {
     /// (record id, import id) of deals and leads created by CSV imports.
     pub imported_deals: &'a [(Uuid, Uuid)],
     pub imported_leads: &'a [(Uuid, Uuid)],
-    /// Activities logged (`activities.rs`) and the deals they name.
+    /// Activities logged (`activities.rs`).
     pub activities: &'a [crate::activities::Activity],
-    pub deal_activity: &'a [Uuid],
     /// Deal merges: (kept deal, merged deals).
     pub deal_merges: &'a [(Uuid, Vec<Uuid>)],
 }
@@ -484,7 +483,6 @@ impl BatchWrite<'_> {
             && self.imported_deals.is_empty()
             && self.imported_leads.is_empty()
             && self.activities.is_empty()
-            && self.deal_activity.is_empty()
             && self.deal_merges.is_empty()
     }
 }
@@ -572,7 +570,7 @@ pub async fn write_batch(c: &impl GenericClient, b: BatchWrite<'_>) -> Result<Ve
             .await?;
         c.execute(&stmt, &[&ws, &ids, &imports]).await?;
     }
-    crate::activities::insert_activities(c, ws, b.activities, b.deal_activity, b.now).await?;
+    crate::activities::insert_activities(c, ws, b.activities, b.now).await?;
     crate::activities::move_merged(c, ws, b.deal_merges).await?;
     // The history, the audit rows and the events do not depend on one
     // another: they are sent together (pipelined on the connection) and

@@ -71,7 +71,6 @@ struct Batch {
     imported_deals: Vec<(uuid::Uuid, uuid::Uuid)>,
     imported_leads: Vec<(uuid::Uuid, uuid::Uuid)>,
     activities: Vec<crate::activities::Activity>,
-    deal_activity: Vec<uuid::Uuid>,
     deal_merges: Vec<(uuid::Uuid, Vec<uuid::Uuid>)>,
 }
 
@@ -147,7 +146,6 @@ impl WorkspaceActor {
                 imported_deals: &batch.imported_deals,
                 imported_leads: &batch.imported_leads,
                 activities: &batch.activities,
-                deal_activity: &batch.deal_activity,
                 deal_merges: &batch.deal_merges,
             };
             let records = if write.deals_only() {
@@ -280,7 +278,6 @@ impl Batch {
             imported_deals: s.imported_deals,
             imported_leads: s.imported_leads,
             activities: s.activities,
-            deal_activity: s.deal_activity,
             deal_merges: s.deal_merges,
         }
     }
