@@ -227,8 +227,21 @@ pub struct Settings {
 
     /// Rows per chunk of a contact or company import (one COPY and one
     /// checkpoint per chunk).
-    #[arg(long, env = "PULSE_IMPORT_CHUNK_ROWS", default_value_t = 5000, global = true)]
+    #[arg(long, env = "PULSE_IMPORT_CHUNK_ROWS", default_value_t = 20_000, global = true)]
     pub import_chunk_rows: usize,
+
+    /// Connections that write a contact import's chunks at once, each
+    /// with its own COPY, while the run's own connection prepares the
+    /// next chunk. Chunks still commit in file order.
+    #[arg(long, env = "PULSE_IMPORT_WRITERS", default_value_t = 2, global = true)]
+    pub import_writers: usize,
+
+    /// Check a contact import chunk's links (workspace, owners, companies)
+    /// with one locking query per chunk instead of PostgreSQL's per-row
+    /// foreign-key triggers, when the database role may set
+    /// `session_replication_role` (docs/IMPORT.md, "Speed").
+    #[arg(long, env = "PULSE_IMPORT_BULK_LINK_CHECKS", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub import_bulk_link_checks: bool,
 
     /// Seconds between looks for imports to resume (a node that died
     /// mid-import leaves one `running`).
@@ -302,6 +315,8 @@ impl Settings {
             max_file_bytes: self.import_max_bytes.max(1),
             max_row_bytes: self.import_max_row_bytes.clamp(1024, 64 * 1024 * 1024),
             chunk_rows: self.import_chunk_rows.clamp(1, 100_000),
+            writers: self.import_writers.clamp(1, 16),
+            bulk_link_checks: self.import_bulk_link_checks,
         }
     }
 

@@ -20,6 +20,7 @@
 pub mod cli;
 pub mod csv;
 pub mod fields;
+mod pipeline;
 pub mod rows;
 pub mod run;
 
@@ -538,9 +539,9 @@ pub async fn dry_run(
         report.rows += recs.len() as i64;
         let (good, invalid, dups) = match shape.entity {
             Entity::Contacts => {
-                let p = run::prepare_contacts(&client, &shape, ws, &recs, reader.encoding, &mut seen, remove)
-                    .await
-                    .map_err(run_error)?;
+                let chunk = run::Chunk { recs: &recs, enc: reader.encoding, end: (0, 0) };
+                let p =
+                    run::prepare_contacts(&client, &shape, ws, chunk, &mut seen, remove).await.map_err(run_error)?;
                 (p.good.len(), p.invalid, p.duplicates)
             }
             Entity::Companies => {

@@ -71,6 +71,11 @@ pub struct Limits {
     pub max_row_bytes: usize,
     /// Rows per COPY chunk.
     pub chunk_rows: usize,
+    /// Connections writing a contact import's chunks at once.
+    pub writers: usize,
+    /// Check a contact chunk's links with one query instead of per-row
+    /// foreign-key triggers, where the role may.
+    pub bulk_link_checks: bool,
 }
 
 /// Why a run stopped early. The import stays `running` (or `reverting`)
@@ -411,30 +416,33 @@ fn advance(
 }
 
 /// Runs an import from its checkpoint to the end of the file.
-async fn run(env: &Env, c: &mut Object, mut import: ImportRow) -> Result<(), RunError> {
-    // Each chunk looks up its few thousand keys (emails, company names) at
-    // once. With the default random_page_cost the planner prices that many
-    // index probes above reading the whole table, and scanned every
-    // contact of the workspace per chunk until the table passed about
-    // 250,000 rows (140 ms a chunk at 200,000 against 14 ms by the index).
-    // The run's connection is its own: the setting ends with it.
-    c.batch_execute("SET random_page_cost = 1.1").await?;
+async fn run(env: &Env, c: &mut Object, import: ImportRow) -> Result<(), RunError> {
     let shape = Shape::load(&*c, &import, env.limits.max_row_bytes).await?;
-    let mut reader =
+    let reader =
         FileReader::open(&*c, &import, import.checkpoint_offset, import.checkpoint_line, env.limits.max_row_bytes)
             .await?;
+    let import = match shape.entity {
+        Entity::Contacts => super::pipeline::run_contacts(env, c, &shape, reader, import).await?,
+        Entity::Companies | Entity::Leads | Entity::Deals => run_chunks(env, c, &shape, reader, import).await?,
+    };
+    finish(env, c, &import, "completed", None).await
+}
+
+/// Runs a company, lead or deal import one chunk after another: companies
+/// with COPY, leads and deals through the workspace actor.
+async fn run_chunks(
+    env: &Env,
+    c: &mut Object,
+    shape: &Shape,
+    mut reader: FileReader,
+    mut import: ImportRow,
+) -> Result<ImportRow, RunError> {
     let chunk_rows = match shape.entity {
-        Entity::Contacts | Entity::Companies => env.limits.chunk_rows.max(1),
-        Entity::Leads | Entity::Deals => ACTOR_CHUNK_ROWS,
+        Entity::Companies => env.limits.chunk_rows.max(1),
+        _ => ACTOR_CHUNK_ROWS,
     };
     let actor = actor_caller(&import)?;
     let mut links = Links::default();
-    // A bulk load can grow a table from nothing faster than autovacuum
-    // re-analyses it, and plans made on an "empty" table (a scan of the
-    // whole workspace per looked-up key) get slower with every chunk. So
-    // the run refreshes the statistics itself at 10,000 rows written, then
-    // each time the count doubles: a handful of ANALYZEs for any file.
-    let mut analyze_at = import.rows_imported + 10_000;
     loop {
         let mut recs = Vec::with_capacity(chunk_rows);
         while recs.len() < chunk_rows {
@@ -447,30 +455,17 @@ async fn run(env: &Env, c: &mut Object, mut import: ImportRow) -> Result<(), Run
         let end = (last.end_offset, last.end_line);
         let chunk = Chunk { recs: &recs, enc: reader.encoding, end };
         let events = match shape.entity {
-            Entity::Contacts => contacts_chunk(c, &shape, &mut import, chunk).await?,
-            Entity::Companies => companies_chunk(c, &shape, &mut import, chunk).await?,
-            Entity::Leads | Entity::Deals => {
-                actor_chunk(env, c, &shape, &mut import, chunk, &actor, &mut links).await?
-            }
+            Entity::Companies => companies_chunk(c, shape, &mut import, chunk).await?,
+            _ => actor_chunk(env, c, shape, &mut import, chunk, &actor, &mut links).await?,
         };
         for ev in events {
             env.realtime.publish(ev);
-        }
-        if import.rows_imported >= analyze_at {
-            let tables = match shape.entity {
-                Entity::Contacts => "contacts, companies",
-                Entity::Companies => "companies",
-                Entity::Leads => "leads",
-                Entity::Deals => "deals, companies",
-            };
-            c.batch_execute(&format!("ANALYZE {tables}")).await?;
-            analyze_at = import.rows_imported * 2;
         }
         if let Some(cb) = &env.on_progress {
             cb(&import);
         }
     }
-    finish(env, c, &import, "completed", None).await
+    Ok(import)
 }
 
 /// Marks the run's end, drops the stored file, announces `import.finished`.
@@ -506,11 +501,11 @@ async fn finish(
 
 /// The records of one chunk and where the chunk ends.
 #[derive(Clone, Copy)]
-struct Chunk<'a> {
-    recs: &'a [RawRecord],
-    enc: Encoding,
+pub struct Chunk<'a> {
+    pub recs: &'a [RawRecord],
+    pub enc: Encoding,
     /// (offset, line) after the chunk's last record: the next checkpoint.
-    end: (u64, u64),
+    pub end: (u64, u64),
 }
 
 /// A duplicate found by a check: the row, the record it repeats (absent
@@ -563,7 +558,7 @@ impl Seen {
 
 /// Converts a chunk's records with `f`, sorting them into good rows and
 /// invalid ones.
-fn convert<T>(
+pub(super) fn convert<T>(
     shape: &Shape,
     chunk: Chunk<'_>,
     f: impl Fn(&Columns, &Context, &[String]) -> Result<T, RowError>,
@@ -616,7 +611,7 @@ fn find_duplicates<T>(
     dups
 }
 
-fn duplicate_issues(
+pub(super) fn duplicate_issues(
     dups: &[Duplicate],
     what: &str,
     shape: &Shape,
@@ -641,24 +636,50 @@ pub struct PreparedContacts {
     pub duplicates: Vec<Duplicate>,
 }
 
+/// Converts a chunk's contact rows and finds their duplicates (see
+/// `contact_duplicates`).
 pub async fn prepare_contacts(
     c: &impl GenericClient,
     shape: &Shape,
     ws: Uuid,
-    recs: &[RawRecord],
-    enc: Encoding,
+    chunk: Chunk<'_>,
     seen: &mut Seen,
     remove_duplicates: bool,
 ) -> Result<PreparedContacts, RunError> {
-    let chunk = Chunk { recs, enc, end: (0, 0) };
     let (mut good, invalid) = convert(shape, chunk, rows::contact);
-    seen.start_chunk();
-    let emails: Vec<String> = unique(good.iter().filter_map(|(_, x)| x.key()));
-    let existing: HashMap<String, Uuid> =
-        db::select_contacts_by_email(c, ws, &emails).await?.into_iter().map(|(e, id, _)| (e, id)).collect();
-    let duplicates =
-        find_duplicates(&mut good, |x| x.key().map(|k| (k, "email")), &existing, |_| None, seen, remove_duplicates);
+    let duplicates = contact_duplicates(c, ws, &mut good, |x| x.key(), seen, &[], remove_duplicates).await?;
     Ok(PreparedContacts { good, invalid, duplicates })
+}
+
+/// Finds the duplicates among a chunk's contact rows by their lowercase
+/// email (`key`): live contacts of the workspace, rows of earlier chunks
+/// not committed yet (`pending`: their emails and ids), earlier rows of
+/// `seen`. Removes them from `good` when `remove`.
+pub async fn contact_duplicates<T>(
+    c: &impl GenericClient,
+    ws: Uuid,
+    good: &mut Vec<(u64, T)>,
+    key: impl Fn(&T) -> Option<String>,
+    seen: &mut Seen,
+    pending: &[&HashMap<String, Uuid>],
+    remove: bool,
+) -> Result<Vec<Duplicate>, RunError> {
+    seen.start_chunk();
+    let mut emails: Vec<String> = unique(good.iter().filter_map(|(_, x)| key(x)));
+    // In index order: neighbouring keys share index pages.
+    emails.sort_unstable();
+    let mut existing: HashMap<String, Uuid> =
+        db::select_contacts_by_email(c, ws, &emails).await?.into_iter().map(|(e, id, _)| (e, id)).collect();
+    if !pending.is_empty() {
+        for k in emails {
+            if let std::collections::hash_map::Entry::Vacant(slot) = existing.entry(k) {
+                if let Some(id) = pending.iter().find_map(|m| m.get(slot.key())) {
+                    slot.insert(*id);
+                }
+            }
+        }
+    }
+    Ok(find_duplicates(good, |x| key(x).map(|k| (k, "email")), &existing, |_| None, seen, remove))
 }
 
 fn unique(items: impl Iterator<Item = String>) -> Vec<String> {
@@ -688,14 +709,21 @@ async fn ensure_companies(
             missing.push((id, n.clone()));
         }
     }
-    db::insert_companies_by_name(tx, import.workspace_id, import.id, import.created_by, &missing).await?;
+    db::insert_companies_by_name(
+        tx,
+        import.workspace_id,
+        import.id,
+        import.created_by,
+        missing.iter().map(|(id, n)| (*id, n.as_str())),
+    )
+    .await?;
     Ok((by_name, missing.len()))
 }
 
 /// Writes rows with COPY inside `tx`; if the database refuses the batch
 /// (a rule the checks in code missed), writes them one by one under
 /// savepoints and reports the refused rows.
-async fn copy_or_each<T>(
+pub(super) async fn copy_or_each<T>(
     tx: &deadpool_postgres::Transaction<'_>,
     rows: &[(u64, T)],
     copy: impl for<'t> Fn(
@@ -739,7 +767,7 @@ async fn copy_or_each<T>(
 
 /// Commits a chunk's bookkeeping in `tx`: its issues, the counters and
 /// checkpoint, `import.progress`, and `extra` events; returns the events.
-async fn commit_chunk(
+pub(super) async fn commit_chunk(
     tx: deadpool_postgres::Transaction<'_>,
     import: &mut ImportRow,
     rows: usize,
@@ -762,58 +790,6 @@ async fn commit_chunk(
     events.push(record_event(&tx, ws, actor_of(import), "import.progress", TOPIC, visibility(import), data).await?);
     tx.commit().await?;
     Ok(events)
-}
-
-async fn contacts_chunk(
-    c: &mut Object,
-    shape: &Shape,
-    import: &mut ImportRow,
-    chunk: Chunk<'_>,
-) -> Result<Vec<EventRecord>, RunError> {
-    let ws = import.workspace_id;
-    let mut seen = Seen::default();
-    let skip = shape.skip_duplicates;
-    let p = if skip {
-        prepare_contacts(&*c, shape, ws, chunk.recs, chunk.enc, &mut seen, true).await?
-    } else {
-        let (good, invalid) = convert(shape, chunk, rows::contact);
-        PreparedContacts { good, invalid, duplicates: Vec::new() }
-    };
-    let mut issues = p.invalid;
-    issues.extend(duplicate_issues(&p.duplicates, "contact", shape, |_| "email"));
-    let names: Vec<String> = p.good.iter().filter_map(|(_, x)| x.company.clone()).collect();
-    let tx = c.transaction().await?;
-    let (companies, created) = ensure_companies(&tx, import, &names).await?;
-    let copies: Vec<(u64, db::ContactCopy)> = p
-        .good
-        .into_iter()
-        .map(|(line, x)| {
-            let mut values = x.values;
-            values.company_id = x.company.and_then(|n| companies.get(&n.to_lowercase()).map(|c| c.0));
-            (line, db::ContactCopy { id: Uuid::now_v7(), values })
-        })
-        .collect();
-    let import_id = import.id;
-    let (written, refused) = copy_or_each(&tx, &copies, move |tx, rows| {
-        Box::pin(async move {
-            let only: Vec<db::ContactCopy> = rows.iter().map(|r| r.1.clone()).collect();
-            db::copy_contacts(tx, ws, import_id, &only).await
-        })
-    })
-    .await?;
-    issues.extend(refused);
-    issues.sort_by_key(|i| i.line);
-    let data = json!({"import_id": import.id, "entity": "contacts", "count": written, "companies_created": created});
-    commit_chunk(
-        tx,
-        import,
-        chunk.recs.len(),
-        written,
-        &issues,
-        chunk.end,
-        Some(("contacts.imported", "contacts", data)),
-    )
-    .await
 }
 
 /// Company rows of a chunk, checked, with their duplicates.

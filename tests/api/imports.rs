@@ -461,6 +461,149 @@ async fn a_run_killed_mid_file_resumes_from_its_checkpoint_in_a_new_instance_wit
     );
 }
 
+/// Contacts are written by several connections at once, chunk after
+/// chunk. Whatever commits first, a row repeating an email of an earlier
+/// chunk (committed or still in flight) is skipped as a duplicate of that
+/// row's contact, every company is created once, and one only a skipped
+/// row names is not created. The same with the bulk link check and with
+/// PostgreSQL's per-row checks, with three writers and with one.
+#[actix_web::test]
+async fn contacts_written_by_several_connections_skip_duplicates_across_chunks_and_create_each_company_once() {
+    for (writers, bulk) in [(3, true), (3, false), (1, false)] {
+        let app = spawn_app_with(|s| {
+            s.import_chunk_rows = 3;
+            s.import_writers = writers;
+            s.import_bulk_link_checks = bulk;
+        })
+        .await;
+        let owner = app.signup("owner@example.com", "Acme").await;
+        let b = &owner.browser;
+        let old: Value = b
+            .post("/api/v1/contacts", &json!({"first_name": "Old", "email": "old@example.com"}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let rows = [
+            ("A1", "a1@x.com", "Acme"),         // line 2
+            ("A2", "a2@x.com", "Beta"),         // line 3
+            ("A3", "OLD@example.com", "Gamma"), // line 4: an existing contact
+            ("A4", "a1@x.com", "Delta"),        // line 5: line 2
+            ("A5", "a5@x.com", "acme"),         // line 6
+            ("A6", "a6@x.com", "Epsilon"),      // line 7
+            ("A7", "A6@x.com", "Epsilon"),      // line 8: line 7
+            ("A8", "a8@x.com", "Epsilon"),      // line 9
+            ("A9", "a9@x.com", "Beta"),         // line 10
+            ("A10", "a2@x.com", "Zeta"),        // line 11: line 3
+            ("A11", "a11@x.com", "Eta"),        // line 12
+        ];
+        let mut csv = String::from("First Name,Email,Company\n");
+        for (name, email, company) in rows {
+            csv.push_str(&format!("{name},{email},{company}\n"));
+        }
+        let import: Value = upload(b, "contacts", "people.csv", csv.into_bytes()).await.json().await.unwrap();
+        let id = id_of(&import);
+        let done = start(b, &id).await;
+        let what = format!("{writers} writers, bulk link check {bulk}");
+        assert_eq!(done["status"], "completed", "{what}: {done}");
+        assert_eq!(
+            (done["rows_done"].as_i64(), done["rows_imported"].as_i64(), done["rows_skipped"].as_i64()),
+            (Some(11), Some(7), Some(4)),
+            "{what}: {done}"
+        );
+        let db = app.db().await;
+        let contact = |email: &'static str| {
+            let db = &db;
+            async move {
+                let r = db
+                    .query_one(
+                        "SELECT c.id, co.name FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
+                         WHERE c.email = $1 AND c.import_id IS NOT NULL",
+                        &[&email],
+                    )
+                    .await
+                    .unwrap();
+                (r.get::<_, Uuid>(0), r.get::<_, Option<String>>(1))
+            }
+        };
+        let errs = errors(b, &id).await;
+        let lines: Vec<i64> = errs.iter().map(|e| e.0).collect();
+        assert_eq!(lines, vec![4, 5, 8, 11], "{what}: {errs:?}");
+        let (a1, _) = contact("a1@x.com").await;
+        let (a2, _) = contact("a2@x.com").await;
+        let (a6, _) = contact("a6@x.com").await;
+        let old_id = old["id"].as_str().unwrap();
+        for (err, repeats) in errs.iter().zip([old_id.to_owned(), a1.to_string(), a6.to_string(), a2.to_string()]) {
+            assert!(err.1.contains(&format!("contact {repeats} has the same email")), "{what}: {err:?}");
+        }
+        let companies: Vec<(String, i64)> = db
+            .query("SELECT name, count(*) FROM companies GROUP BY name ORDER BY name", &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let expected: Vec<(String, i64)> =
+            ["Acme", "Beta", "Epsilon", "Eta"].iter().map(|n| (n.to_string(), 1)).collect();
+        assert_eq!(companies, expected, "{what}: each once; Gamma, Delta and Zeta only on skipped rows");
+        for (a, b_) in [("a1@x.com", "a5@x.com"), ("a2@x.com", "a9@x.com"), ("a6@x.com", "a8@x.com")] {
+            let (x, y) = (contact(a).await, contact(b_).await);
+            assert!(x.1.is_some() && x.1 == y.1, "{what}: {a} and {b_} link to one company: {x:?} {y:?}");
+        }
+        // Chunks committed in file order: their events in seq order say so.
+        let events: Vec<(String, Value)> = db
+            .query(
+                "SELECT type, data FROM events WHERE workspace_id = $1 AND type IN ('contacts.imported', 'import.progress')
+                 ORDER BY seq",
+                &[&owner.workspace_id],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let done_after: Vec<i64> =
+            events.iter().filter(|e| e.0 == "import.progress").filter_map(|e| e.1["rows_done"].as_i64()).collect();
+        assert_eq!(done_after, vec![0, 3, 6, 9, 11], "{what}");
+        let imported: Vec<(i64, i64)> = events
+            .iter()
+            .filter(|e| e.0 == "contacts.imported")
+            .map(|e| (e.1["count"].as_i64().unwrap(), e.1["companies_created"].as_i64().unwrap()))
+            .collect();
+        assert_eq!(imported, vec![(2, 2), (2, 1), (2, 0), (1, 1)], "{what}: per chunk (written, companies created)");
+    }
+}
+
+/// The bulk link check stands in for PostgreSQL's per-row foreign-key
+/// checks of `contacts` during an import's COPY, so it must check every
+/// one of them: a new foreign key on contacts fails here until
+/// `imports::pipeline::links_hold` checks it too.
+#[actix_web::test]
+async fn the_bulk_link_check_covers_every_foreign_key_of_contacts() {
+    let app = spawn_app().await;
+    let keys: Vec<String> = app
+        .db()
+        .await
+        .query(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint
+             WHERE conrelid = 'contacts'::regclass AND contype = 'f' ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        keys,
+        vec![
+            "FOREIGN KEY (owner_id) REFERENCES users(id) ON DELETE SET NULL",
+            "FOREIGN KEY (workspace_id) REFERENCES workspaces(id) ON DELETE CASCADE",
+            "FOREIGN KEY (workspace_id, company_id) REFERENCES companies(workspace_id, id)",
+        ]
+    );
+}
+
 /// The workspace actor committed a chunk of deals, then the node died
 /// before the checkpoint moved: the new run sends the same rows again and
 /// the actor recognises them by id.
