@@ -47,8 +47,8 @@ use uuid::Uuid;
 use super::csv::RawRecord;
 use super::rows;
 use super::run::{
-    commit_chunk, contact_duplicates, convert, copy_or_each, duplicate_issues, Chunk, Env, FileReader, RunError, Seen,
-    Shape,
+    commit_chunk, contact_duplicates, convert, copy_or_each, duplicate_issues, Analyze, Chunk, Env, FileReader,
+    RunError, Seen, Shape,
 };
 use crate::db::imports::{self as db, ContactCopy, ImportRow, RowIssue};
 
@@ -65,7 +65,7 @@ pub(super) async fn run_contacts(
     let pool = writer_pool(&env.database_url, writers)?;
     let bulk = env.limits.bulk_link_checks && may_disable_triggers(c).await;
     let shared = Shared { import: RefCell::new(import), committed: watch::channel(0).0, bulk: Cell::new(bulk) };
-    let mut preparer = Preparer::new(env.limits.chunk_rows.max(1));
+    let mut preparer = Preparer::new(env.limits.chunk_rows.max(1), shared.import.borrow().rows_imported);
     let mut writing = FuturesUnordered::new();
     let mut index = 0u64;
     loop {
@@ -138,11 +138,12 @@ struct Preparer {
     /// Companies created by chunks maybe not committed, by lowercase
     /// name: (id, creating chunk).
     companies: HashMap<String, (Uuid, u64)>,
+    analyze: Analyze,
 }
 
 impl Preparer {
-    fn new(chunk_rows: usize) -> Self {
-        Preparer { chunk_rows, emails: VecDeque::new(), companies: HashMap::new() }
+    fn new(chunk_rows: usize, imported: i64) -> Self {
+        Preparer { chunk_rows, emails: VecDeque::new(), companies: HashMap::new(), analyze: Analyze::new(imported) }
     }
 
     /// The next chunk, or `None` at the end of the file.
@@ -154,6 +155,8 @@ impl Preparer {
         shared: &Shared,
         index: u64,
     ) -> Result<Option<Prepared>, RunError> {
+        let imported = shared.import.borrow().rows_imported;
+        self.analyze.after(c, "contacts, companies", imported).await?;
         let mut recs: Vec<RawRecord> = Vec::with_capacity(self.chunk_rows);
         while recs.len() < self.chunk_rows {
             match reader.next(c).await? {

@@ -604,6 +604,36 @@ async fn the_bulk_link_check_covers_every_foreign_key_of_contacts() {
     );
 }
 
+/// The planner estimates a chunk's look-up by the keys' real number of
+/// distinct values (migration V15's expression statistics), not at 0.5% of
+/// the table per key, which made it read the whole workspace per chunk.
+#[actix_web::test]
+async fn a_chunks_email_look_up_is_estimated_by_the_keys_statistics() {
+    let app = spawn_app().await;
+    let owner = app.signup("owner@example.com", "Acme").await;
+    let db = app.db().await;
+    db.execute(
+        "INSERT INTO contacts (id, workspace_id, first_name, email)
+         SELECT gen_random_uuid(), $1, 'P', 'p' || g || '@example.com' FROM generate_series(1, 20000) g",
+        &[&owner.workspace_id],
+    )
+    .await
+    .unwrap();
+    db.batch_execute("ANALYZE contacts").await.unwrap();
+    let keys: Vec<String> = (1..=100).map(|i| format!("p{}@example.com", i * 7)).collect();
+    let plan: Value = db
+        .query_one(
+            "EXPLAIN (FORMAT JSON) SELECT id FROM contacts
+             WHERE workspace_id = $1 AND deleted_at IS NULL AND lower(email) = ANY($2)",
+            &[&owner.workspace_id, &keys],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let rows = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap();
+    assert!((50.0..=400.0).contains(&rows), "about 100 rows expected, the planner guessed {rows}: {plan}");
+}
+
 /// The workspace actor committed a chunk of deals, then the node died
 /// before the checkpoint moved: the new run sends the same rows again and
 /// the actor recognises them by id.
