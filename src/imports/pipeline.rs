@@ -47,8 +47,8 @@ use uuid::Uuid;
 use super::csv::RawRecord;
 use super::rows;
 use super::run::{
-    commit_chunk, contact_duplicates, convert, copy_or_each, duplicate_issues, Analyze, Chunk, Env, FileReader,
-    RunError, Seen, Shape,
+    commit_chunk, contact_duplicates, convert, copy_or_each, duplicate_issues, run_pool, unique, Analyze, Chunk, Env,
+    FileReader, RunError, Seen, Shape,
 };
 use crate::db::imports::{self as db, ContactCopy, ImportRow, RowIssue};
 
@@ -62,7 +62,7 @@ pub(super) async fn run_contacts(
     import: ImportRow,
 ) -> Result<ImportRow, RunError> {
     let writers = env.limits.writers.max(1);
-    let pool = writer_pool(&env.database_url, writers)?;
+    let pool = run_pool(&env.database_url, writers)?;
     let bulk = env.limits.bulk_link_checks && may_disable_triggers(c).await;
     let shared = Shared { import: RefCell::new(import), committed: watch::channel(0).0, bulk: Cell::new(bulk) };
     let mut preparer = Preparer::new(env.limits.chunk_rows.max(1), shared.import.borrow().rows_imported);
@@ -93,12 +93,6 @@ pub(super) async fn run_contacts(
     }
     drop(writing);
     Ok(shared.import.into_inner())
-}
-
-/// The writers' connections.
-fn writer_pool(url: &str, size: usize) -> Result<Pool, RunError> {
-    let config = std::str::FromStr::from_str(url).map_err(|e: tokio_postgres::Error| RunError::Other(e.to_string()))?;
-    crate::db::build_pool(config, size).map_err(|e| RunError::Other(e.to_string()))
 }
 
 /// Whether this connection's role may turn the per-row triggers off.
@@ -211,8 +205,7 @@ impl Preparer {
         names: &[String],
         index: u64,
     ) -> Result<(HashMap<String, Uuid>, Vec<(Uuid, String)>, u64), RunError> {
-        let mut seen = HashSet::new();
-        let lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).filter(|n| seen.insert(n.clone())).collect();
+        let lower = unique(names.iter().map(|n| n.to_lowercase()));
         let mut ids: HashMap<String, Uuid> =
             db::select_companies_by_name(c, ws, &lower).await?.into_iter().map(|(k, id, _)| (k, id)).collect();
         let mut new = Vec::new();

@@ -114,10 +114,11 @@ fn lock_key(id: Uuid) -> i64 {
     i64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) ^ 0x5055_4c53_4549_4d50
 }
 
-/// A one-connection pool for a run: its session holds the run's lock.
-fn run_pool(url: &str) -> Result<Pool, RunError> {
+/// A pool of a run's own: one connection, whose session holds the run's
+/// lock, or a contact run's writers.
+pub(super) fn run_pool(url: &str, size: usize) -> Result<Pool, RunError> {
     let config = tokio_postgres::Config::from_str(url).map_err(|e| RunError::Other(e.to_string()))?;
-    crate::db::build_pool(config, 1).map_err(|e| RunError::Other(e.to_string()))
+    crate::db::build_pool(config, size).map_err(|e| RunError::Other(e.to_string()))
 }
 
 /// Runs (or reverts) the import on a thread of its own, so parsing never
@@ -166,7 +167,7 @@ pub fn spawn_sweeper(env: Env, pool: Pool, every: Duration) -> tokio::task::Join
 /// Takes the import's lock and runs or reverts it, as its status says.
 /// Returns at once when another node (or thread) holds the lock.
 pub async fn drive(env: &Env, workspace_id: Uuid, import_id: Uuid) -> Result<(), RunError> {
-    let pool = run_pool(&env.database_url)?;
+    let pool = run_pool(&env.database_url, 1)?;
     let mut client = pool.get().await?;
     let locked: bool = client.query_one("SELECT pg_try_advisory_lock($1)", &[&lock_key(import_id)]).await?.get(0);
     if !locked {
@@ -722,7 +723,7 @@ pub async fn contact_duplicates<T>(
     Ok(find_duplicates(good, |x| key(x).map(|k| (k, "email")), &existing, |_| None, seen, remove))
 }
 
-fn unique(items: impl Iterator<Item = String>) -> Vec<String> {
+pub(super) fn unique(items: impl Iterator<Item = String>) -> Vec<String> {
     let mut set: HashSet<String> = HashSet::new();
     items.filter(|i| set.insert(i.clone())).collect()
 }
